@@ -68,9 +68,7 @@ class Board:
             code = FAST_IO_PRELUDE + code
         elif loop != "asyncio":
             raise ValueError(f"unknown loop {loop!r}")
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".py", dir=self.root, delete=False
-        ) as prog:
+        with tempfile.NamedTemporaryFile("w", suffix=".py", dir=self.root, delete=False) as prog:
             prog.write(code)
         cmd = [MICROPYTHON]
         if heap:

@@ -5,7 +5,9 @@ from harness import MicroPythonError
 
 
 def test_runs_on_the_unix_port(board):
-    out = board.output("import sys\nprint(sys.implementation.name, sys.implementation._mpy & 0xff)")
+    out = board.output(
+        "import sys\nprint(sys.implementation.name, sys.implementation._mpy & 0xff)"
+    )
     assert out.split() == ["micropython", "6"]
 
 
