@@ -1,5 +1,25 @@
-"""Simulated hardware for the MicroPython unix port: the ``machine`` parts drivers use."""
+"""Simulated hardware for the MicroPython unix port: the ``machine`` parts drivers use.
 
+``install()`` makes ``import machine`` give this module, so a program written for a board
+(``from machine import Pin, I2C, UART``) runs unchanged on the unix port. Names this module
+does not define come from the port's own ``machine`` (``Signal``, ``PinBase``, ...).
+"""
+
+import sys
+
+import machine as _machine
+
+from .pin import Pin, disable_irq, enable_irq
 from .uart import UART
+from .waveform import play, pulses
 
-__all__ = ("UART",)
+__all__ = ("Pin", "UART", "disable_irq", "enable_irq", "install", "play", "pulses")
+
+
+def install():
+    """Make ``import machine`` import the simulated parts."""
+    sys.modules["machine"] = sys.modules[__name__]
+
+
+def __getattr__(name):
+    return getattr(_machine, name)

@@ -1,0 +1,216 @@
+"""A simulated ``machine.Pin`` with edge interrupts, for the unix port.
+
+A pin's level comes from its own output driver (modes ``OUT`` and ``OPEN_DRAIN``) or from the
+simulated world outside the chip: ``pin.external(level)``, or ``machine_sim.play`` for timed
+edge sequences. Every change of level is an edge, and an edge fires the pin's ``irq`` handler
+at once, so a handler that reads ``time.ticks_us()`` sees the edge's time, as on a board.
+
+Like the firmware: ``Pin(id)`` names one physical pin, so two ``Pin`` objects made with the same
+id are the same pin; a hard handler runs with the heap locked (an allocation raises
+``MemoryError``); a soft handler is queued with ``micropython.schedule``; a handler that raises
+is reported on stderr and disabled.
+"""
+
+import sys
+
+import machine
+
+import micropython
+
+_pins = {}  # id -> Pin: one object per physical pin
+_UNCHANGED = const(-1)
+
+# machine.disable_irq() state: while disabled, edges are latched and serviced on enable_irq().
+_irq_enabled = True
+_irq_pending = []
+
+
+def disable_irq():
+    """Hold back pin interrupts (they are serviced by ``enable_irq``); return the old state."""
+    global _irq_enabled
+    state = _irq_enabled
+    _irq_enabled = False
+    return state
+
+
+def enable_irq(state=True):
+    """Restore the state ``disable_irq`` returned, servicing the edges that were held back."""
+    global _irq_enabled
+    _irq_enabled = state
+    while _irq_enabled and _irq_pending:
+        pin, level = _irq_pending.pop(0)
+        pin._service(level)
+
+
+def _report(exc):
+    print("Uncaught exception in IRQ callback handler", file=sys.stderr)
+    sys.print_exception(exc, sys.stderr)
+
+
+class _PinIRQ:
+    """What ``Pin.irq()`` returns: ``trigger()`` and ``flags()``, as on the boards."""
+
+    def __init__(self, pin):
+        self._pin = pin
+
+    def trigger(self, trigger=None):
+        old = self._pin._trigger
+        if trigger is not None:
+            self._pin._trigger = trigger
+        return old
+
+    def flags(self):
+        # The edge being serviced, as the firmware reports it inside the handler.
+        return self._pin._flags
+
+
+class Pin(machine.PinBase):
+    IN = const(0)
+    OUT = const(1)
+    OPEN_DRAIN = const(2)
+    PULL_UP = const(1)
+    PULL_DOWN = const(2)
+    IRQ_RISING = const(1)
+    IRQ_FALLING = const(2)
+
+    def __new__(cls, id, *args, **kw):
+        pin = _pins.get(id)
+        if pin is None:
+            pin = super().__new__(cls)
+            pin._id = id
+            pin._mode = Pin.IN
+            pin._pull = None
+            pin._out = 0
+            pin._ext = None
+            pin._level = 0
+            pin._handler = None
+            pin._trigger = 0
+            pin._hard = False
+            pin._flags = 0
+            pin._irq = None
+            pin._soft = pin._run_soft  # bound once: the edge path does not allocate
+            _pins[id] = pin
+        return pin
+
+    def __init__(self, id, mode=_UNCHANGED, pull=_UNCHANGED, *, value=None, **kw):
+        self.init(mode, pull, value=value)
+
+    def init(self, mode=_UNCHANGED, pull=_UNCHANGED, *, value=None, **kw):
+        """Reconfigure; arguments left out keep their setting (``drive``, ``alt``: ignored)."""
+        if value is not None:
+            self._out = 1 if value else 0
+        if mode != _UNCHANGED:
+            self._mode = mode
+        if pull != _UNCHANGED:
+            self._pull = pull
+        self._update()
+
+    def __repr__(self):
+        return "Pin(%r, mode=%d, pull=%r, level=%d)" % (
+            self._id,
+            self._mode,
+            self._pull,
+            self._level,
+        )
+
+    def value(self, x=None):
+        """Read the level, or set the output latch (it shows on the pin in OUT/OPEN_DRAIN)."""
+        if x is None:
+            return self._level
+        self._out = 1 if x else 0
+        self._update()
+
+    def __call__(self, x=None):
+        return self.value(x)
+
+    def on(self):
+        self.value(1)
+
+    def off(self):
+        self.value(0)
+
+    high = on
+    low = off
+
+    def toggle(self):
+        self.value(not self._out)
+
+    def mode(self, mode=None):
+        if mode is None:
+            return self._mode
+        self.init(mode)
+
+    def pull(self, pull=_UNCHANGED):
+        if pull == _UNCHANGED:
+            return self._pull
+        self.init(pull=pull)
+
+    def irq(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, *, hard=False, **kw):
+        """Call ``handler(pin)`` on each edge named by ``trigger``; ``handler=None`` disables."""
+        self._handler = handler
+        self._trigger = trigger if handler is not None else 0
+        self._hard = hard
+        if self._irq is None:
+            self._irq = _PinIRQ(self)
+        return self._irq
+
+    # The simulated world outside the chip.
+
+    def external(self, level):
+        """Drive the pin from outside: 0 or 1, or ``None`` to let it float to its pull."""
+        self._ext = level if level is None else (1 if level else 0)
+        self._update()
+
+    def _update(self):
+        mode = self._mode
+        if mode == Pin.OUT:
+            level = self._out
+        elif mode == Pin.OPEN_DRAIN and not self._out:
+            level = 0
+        elif self._ext is not None:
+            level = self._ext
+        else:
+            level = 1 if self._pull == Pin.PULL_UP else 0
+        if level == self._level:
+            return
+        self._level = level
+        if self._handler is None or not self._trigger & (
+            Pin.IRQ_RISING if level else Pin.IRQ_FALLING
+        ):
+            return
+        if _irq_enabled:
+            self._service(level)
+        else:
+            _irq_pending.append((self, level))
+
+    def _service(self, level):
+        self._flags = Pin.IRQ_RISING if level else Pin.IRQ_FALLING
+        if not self._hard:
+            try:
+                micropython.schedule(self._soft, self)
+            except RuntimeError:
+                pass  # schedule queue full: the firmware drops the event too
+            return
+        handler = self._handler
+        micropython.heap_lock()
+        try:
+            handler(self)
+        except Exception as exc:
+            micropython.heap_unlock()
+            self._fail(exc)
+            return
+        micropython.heap_unlock()
+
+    def _run_soft(self, pin):
+        handler = self._handler
+        if handler is None:
+            return
+        try:
+            handler(pin)
+        except Exception as exc:
+            self._fail(exc)
+
+    def _fail(self, exc):
+        self._handler = None
+        self._trigger = 0
+        _report(exc)
