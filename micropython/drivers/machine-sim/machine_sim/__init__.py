@@ -9,11 +9,24 @@ import sys
 
 import machine as _machine
 
+from .i2c import I2C, I2CDevice, I2CMemory, SoftI2C
 from .pin import Pin, disable_irq, enable_irq
 from .uart import UART
 from .waveform import play, pulses
 
-__all__ = ("Pin", "UART", "disable_irq", "enable_irq", "install", "play", "pulses")
+__all__ = (
+    "I2C",
+    "I2CDevice",
+    "I2CMemory",
+    "Pin",
+    "SoftI2C",
+    "UART",
+    "disable_irq",
+    "enable_irq",
+    "install",
+    "play",
+    "pulses",
+)
 
 
 def install():

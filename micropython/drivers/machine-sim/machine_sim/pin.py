@@ -145,14 +145,22 @@ class Pin(machine.PinBase):
             return self._pull
         self.init(pull=pull)
 
-    def irq(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, *, hard=False, **kw):
-        """Call ``handler(pin)`` on each edge named by ``trigger``; ``handler=None`` disables."""
-        self._handler = handler
-        self._trigger = trigger if handler is not None else 0
-        self._hard = hard
+    def irq(self, *args, **kw):
+        """``irq(handler=None, trigger=IRQ_FALLING | IRQ_RISING, *, hard=False)``.
+
+        Call ``handler(pin)`` on each edge named by ``trigger``; ``handler=None`` disables.
+        With no arguments, only return the IRQ object (``flags()``, ``trigger()``).
+        """
+        if args or kw:
+            self._configure(*args, **kw)
         if self._irq is None:
             self._irq = _PinIRQ(self)
         return self._irq
+
+    def _configure(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, *, hard=False, **kw):
+        self._handler = handler
+        self._trigger = trigger if handler is not None else 0
+        self._hard = hard
 
     # The simulated world outside the chip.
 
