@@ -45,7 +45,8 @@ import manifest  # noqa: E402
 HASH_PREFIX = 8  # hex digits of the SHA-256 in blob names, as upstream indexes use
 PY = "py"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-DEFAULT_GITHUB = "OWNER/REPO"  # replaced with --github when the repository is published
+# Where package.json deps point; give the published repository with --repo-url.
+DEFAULT_REPO_URL = "github:OWNER/REPO"
 
 # Import names that firmware already provides: a package installing one of these would be
 # shadowed (built-in and frozen modules are found before anything in /lib) or would shadow
@@ -244,7 +245,7 @@ def merge(existing, packages, releases):
 def describe_change(old, new):
     if old["deps"] != new["deps"]:
         return f"dependencies {old['deps']} became {new['deps']}"
-    for variant in sorted(set(old["files"]) | set(new["files"])):
+    for variant in sorted(set(old["files"]) | set(new["files"]), key=lambda v: (v != PY, v)):
         before = old["files"].get(variant, {})
         after = new["files"].get(variant, {})
         for path in sorted(set(before) | set(after)):
@@ -436,7 +437,9 @@ def verify(root):
             latest_json = folder / "latest.json"
             if not latest_json.exists():
                 problems.append(f"package/{variant}/{name}/latest.json is missing")
-            elif latest_json.read_bytes() != (folder / f"{latest}.json").read_bytes():
+            elif (folder / f"{latest}.json").exists() and latest_json.read_bytes() != (
+                folder / f"{latest}.json"
+            ).read_bytes():
                 problems.append(f"package/{variant}/{name}/latest.json is not {latest}.json")
     return problems
 
@@ -464,19 +467,34 @@ def verify_release(root, name, version, variant, record, files):
 # --- package.json for installs straight from the repository ----------------------------------
 
 
-def repo_package_json(pkg, packages, repo=manifest.REPO, github=DEFAULT_GITHUB):
+def repo_package_json(pkg, packages, repo=manifest.REPO, repo_url=DEFAULT_REPO_URL):
     """``package.json`` for ``mip install github:OWNER/REPO/<pkg.path>@<name>-<version>``.
 
     ``urls`` are relative, so both clients fetch the sources beside the package.json at
     whatever tag was asked for. ``deps`` cannot be relative (clients look names up in the
-    index), so each points at its dependency's folder on GitHub at the dependency's
-    release tag ``<name>-<version>``.
+    index), so each points at its dependency's folder under ``repo_url`` at the dependency's
+    release tag ``<name>-<version>``. Sources installed this way carry no ``__version__``.
     """
     folder = Path(repo).resolve() / pkg.path
     urls = [[target, Path(os.path.relpath(src, folder)).as_posix()] for target, src in pkg.files]
-    deps = [[f"github:{github}/{packages[d].path}", f"{d}-{v}"] for d, v in sorted(pkg.deps)]
+    deps = []
+    for dep, version in sorted(pkg.deps):
+        if dep not in packages:
+            raise BuildError(f"{pkg.name} requires unknown package {dep!r}")
+        deps.append([f"{repo_url}/{packages[dep].path}", f"{dep}-{version}"])
     data = {"urls": urls, "deps": deps, "version": pkg.version}
     return json.dumps(data, indent=2) + "\n"
+
+
+def write_package_jsons(repo, repo_url):
+    try:
+        packages = manifest.read_manifests(repo)
+    except manifest.ManifestError as exc:
+        raise BuildError(str(exc)) from exc
+    for name in sorted(packages):
+        path = Path(repo) / packages[name].path / "package.json"
+        path.write_text(repo_package_json(packages[name], packages, repo, repo_url))
+        print(f"wrote {path}")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -490,10 +508,11 @@ def main(argv=None):
         "--package-json", action="store_true", help="write package.json beside every manifest.py"
     )
     parser.add_argument(
-        "--github",
-        default=DEFAULT_GITHUB,
-        metavar="OWNER/REPO",
-        help="repository that package.json deps point at",
+        "--repo-url",
+        default=DEFAULT_REPO_URL,
+        metavar="URL",
+        help="where package.json deps point: github:OWNER/REPO (the default is a placeholder), "
+        "gitlab:OWNER/REPO or an https:// folder",
     )
     parser.add_argument("--repo", default=str(manifest.REPO), help="source repository")
     parser.add_argument("--mpy-cross", help="mpy-cross binary")
@@ -511,7 +530,7 @@ def main(argv=None):
                 f"{summary['seconds']:.2f} s"
             )
         if args.package_json:
-            write_package_jsons(args.repo, args.github)
+            write_package_jsons(args.repo, args.repo_url)
         if args.verify:
             problems = verify(args.verify)
             for problem in problems:
@@ -523,14 +542,6 @@ def main(argv=None):
         print(f"build_index: refused: {exc}", file=sys.stderr)
         return 1
     return 0
-
-
-def write_package_jsons(repo, github):
-    packages = manifest.read_manifests(repo)
-    for pkg in packages.values():
-        path = Path(repo) / pkg.path / "package.json"
-        path.write_text(repo_package_json(pkg, packages, repo, github))
-        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,136 @@
+"""The builder refuses bad sources with a clear message and leaves the old index untouched."""
+
+import json
+
+import pytest
+from indexkit import build, tree_hashes
+
+MOD_A = {"alpha.py": "def value():\n    return 1\n"}
+MOD_B = {"beta.py": "import alpha\n"}
+
+
+@pytest.fixture
+def released(source_repo, tmp_path):
+    """A repository with alpha 1.0.0 and beta 1.0.0 (on alpha), and its built index."""
+    out = tmp_path / "index"
+    source_repo.package("alpha", "1.0.0", MOD_A)
+    source_repo.package("beta", "1.0.0", MOD_B, requires=[("alpha", "1.0.0")])
+    build(source_repo.root, out)
+    return source_repo, out
+
+
+def refuse(repo, out, *expected):
+    """Build must exit non-zero naming ``expected``, and leave ``out`` byte-for-byte alone."""
+    before = tree_hashes(out)
+    proc = build(repo.root, out, check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("build_index: refused: ")
+    for text in expected:
+        assert text in proc.stderr
+    assert tree_hashes(out) == before
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".index.")]
+    assert leftovers == []
+    return proc.stderr
+
+
+def test_released_version_with_changed_content(released):
+    repo, out = released
+    repo.package("alpha", "1.0.0", {"alpha.py": "def value():\n    return 2\n"})
+    refuse(repo, out, "alpha 1.0.0 is released and its content changed", "alpha.py changed")
+
+
+def test_released_version_with_changed_dependencies(released):
+    repo, out = released
+    repo.package("alpha", "1.1.0", MOD_A)
+    repo.package("beta", "1.0.0", MOD_B, requires=[("alpha", "1.1.0")])
+    refuse(repo, out, "beta 1.0.0 is released", "dependencies")
+
+
+def test_version_going_back(released):
+    repo, out = released
+    repo.package("alpha", "1.1.0", {"alpha.py": "x = 1\n"})
+    build(repo.root, out)
+    repo.package("alpha", "1.0.1", {"alpha.py": "x = 2\n"})
+    refuse(repo, out, "alpha 1.0.1 is older than its released 1.1.0")
+
+
+def test_released_version_missing_from_the_index(released):
+    repo, out = released
+    (out / "package" / "6" / "alpha" / "1.0.0.json").unlink()
+    refuse(repo, out, "is broken", "alpha 1.0.0: package/6/alpha/1.0.0.json is missing")
+
+
+def test_released_blob_missing_from_the_index(released):
+    repo, out = released
+    index = json.loads((out / "index.json").read_text())
+    digest = index["packages"][0]["releases"]["1.0.0"]["files"]["py"]["alpha.py"]
+    (out / "file" / digest[:2] / digest[:8]).unlink()
+    refuse(repo, out, "alpha 1.0.0: alpha.py", "is missing")
+
+
+def test_unknown_dependency(released):
+    repo, out = released
+    repo.package("gamma", "1.0.0", {"gamma.py": ""}, requires=[("nowhere", "1.0.0")])
+    refuse(repo, out, "gamma 1.0.0 requires unknown package 'nowhere'")
+
+
+def test_unknown_dependency_version(released):
+    repo, out = released
+    repo.package("gamma", "1.0.0", {"gamma.py": ""}, requires=[("alpha", "2.0.0")])
+    refuse(repo, out, "gamma 1.0.0 requires alpha 2.0.0", "known: 1.0.0")
+
+
+def test_dependency_cycle(released):
+    repo, out = released
+    repo.package("alpha", "1.1.0", MOD_A, requires=[("beta", "1.1.0")])
+    repo.package("beta", "1.1.0", MOD_B, requires=[("alpha", "1.1.0")])
+    refuse(repo, out, "dependency cycle: alpha 1.1.0 -> beta 1.1.0 -> alpha 1.1.0")
+
+
+def test_two_packages_installing_one_file(released):
+    repo, out = released
+    repo.package("gamma", "1.0.0", {"alpha.py": "x = 3\n"})
+    refuse(repo, out, "alpha.py is installed by both alpha and gamma")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"asyncio/__init__.py": ""},
+        {"uasyncio/synchro.py": ""},
+        {"mip.py": ""},
+        {"requests/__init__.py": ""},
+        {"time.py": ""},
+        {"utime.py": ""},
+    ],
+    ids=lambda files: next(iter(files)),
+)
+def test_module_shadowed_by_the_firmware(released, files):
+    repo, out = released
+    repo.package("gamma", "1.0.0", files)
+    target = next(iter(files))
+    refuse(repo, out, f"gamma: {target} would be shadowed by the firmware's own")
+
+
+def test_bad_manifest(released):
+    repo, out = released
+    repo.package("gamma", "1.0.0", {"gamma.py": ""}, calls=["require('alpha')"])
+    refuse(repo, out, "gamma/manifest.py: require('alpha') needs an exact version=")
+
+
+def test_folder_that_is_not_an_index(source_repo, tmp_path):
+    source_repo.package("alpha", "1.0.0", MOD_A)
+    out = tmp_path / "index"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    refuse(source_repo, out, "holds no index.json: refusing to overwrite")
+
+
+def test_accepted_build_keeps_every_old_file(released):
+    repo, out = released
+    before = tree_hashes(out)
+    repo.package("alpha", "1.1.0", {"alpha.py": "def value():\n    return 2\n"})
+    build(repo.root, out)
+    after = tree_hashes(out)
+    changed = {p for p in before if after[p] != before[p]}
+    assert changed == {"index.json", "package/6/alpha/latest.json", "package/py/alpha/latest.json"}

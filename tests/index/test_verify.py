@@ -1,0 +1,78 @@
+"""``build_index.py --verify`` names what is wrong in a built index."""
+
+import json
+
+import pytest
+from indexkit import build, verify
+
+
+@pytest.fixture
+def index(source_repo, tmp_path):
+    out = tmp_path / "index"
+    source_repo.package("alpha", "1.0.0", {"alpha.py": "x = 1\n"})
+    source_repo.package("beta", "1.0.0", {"beta.py": "y = 2\n"}, requires=[("alpha", "1.0.0")])
+    build(source_repo.root, out)
+    return out
+
+
+def blob_of(index, name, variant, target):
+    data = json.loads((index / "index.json").read_text())
+    entry = next(p for p in data["packages"] if p["name"] == name)
+    digest = entry["releases"][entry["version"]]["files"][variant][target]
+    return index / "file" / digest[:2] / digest[:8]
+
+
+def test_a_fresh_index_verifies(index):
+    proc = verify(index)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{index}: index verified"
+
+
+@pytest.mark.parametrize("variant, target", [("py", "alpha.py"), ("6", "alpha.mpy")])
+def test_tampered_blob(index, variant, target):
+    blob = blob_of(index, "alpha", variant, target)
+    blob.write_bytes(blob.read_bytes() + b"\nimport evil\n")
+    proc = verify(index)
+    assert proc.returncode == 1
+    rel = blob.relative_to(index).as_posix()
+    assert f"{rel}: content hashes to" in proc.stderr
+    assert "not to its name (tampered or corrupt)" in proc.stderr
+    assert f"alpha 1.0.0: {target} ({rel}) is not the file index.json records" in proc.stderr
+
+
+def test_dangling_dependency_in_a_package_json(index):
+    # A hand-edited release: beta now points at an alpha the index never had.
+    path = index / "package" / "6" / "beta" / "1.0.0.json"
+    path.write_text(path.read_text().replace('["alpha","1.0.0"]', '["alpha","0.9.0"]'))
+    data = json.loads((index / "index.json").read_text())
+    beta = next(p for p in data["packages"] if p["name"] == "beta")
+    beta["releases"]["1.0.0"]["deps"] = [["alpha", "0.9.0"]]
+    (index / "index.json").write_text(json.dumps(data))
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "beta 1.0.0: dependency alpha 0.9.0 is not in the index" in proc.stderr
+    assert "beta 1.0.0: package/py/beta/1.0.0.json does not match index.json" in proc.stderr
+
+
+def test_dependency_whose_release_was_deleted(index):
+    data = json.loads((index / "index.json").read_text())
+    data["packages"] = [p for p in data["packages"] if p["name"] != "alpha"]
+    (index / "index.json").write_text(json.dumps(data))
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "beta 1.0.0: dependency alpha 1.0.0 is not in the index" in proc.stderr
+
+
+def test_missing_package_json_and_latest(index):
+    (index / "package" / "py" / "beta" / "latest.json").unlink()
+    (index / "package" / "py" / "alpha" / "1.0.0.json").unlink()
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "package/py/beta/latest.json is missing" in proc.stderr
+    assert "alpha 1.0.0: package/py/alpha/1.0.0.json is missing" in proc.stderr
+
+
+def test_not_an_index(tmp_path):
+    proc = verify(tmp_path)
+    assert proc.returncode == 1
+    assert "no index.json" in proc.stderr
