@@ -344,7 +344,7 @@ def swap_in(tree, out):
         os.rename(tree, out)
 
 
-def build(repo, out, mpy_cross=None, log=print):
+def build(repo, out, mpy_cross=None):
     """Build the index for ``repo`` on top of ``out``; return a summary dict."""
     start = time.perf_counter()
     out = Path(out).resolve()
