@@ -150,9 +150,10 @@ def parse_state(text):
     return dict(item.split("=", 1) for item in text.split())
 
 
-def run_both(board, loop, body):
-    """Run ``body`` on the unix port (``loop``) and under CPython; return the port's output
-    after checking that CPython printed the same."""
+def run_both(board, loop, body, **data):
+    """Run ``body`` on the unix port (``loop``) and under CPython, with each of ``data`` as a
+    global; return the port's output after checking that CPython printed the same."""
+    body = "".join("%s = %r\n" % item for item in data.items()) + body
     mp = board.output(COMMON + MICROPYTHON_STREAM + body, loop=loop)
     cp = board.run_cpython(COMMON + CPYTHON_STREAM + body)
     assert mp == cp
@@ -160,9 +161,6 @@ def run_both(board, loop, body):
 
 
 TYPES_PROGRAM = r"""
-SENTENCES = %r
-TALKERS = %r
-
 
 async def main():
     print("new", state(as_GPS.AS_GPS(None)))
@@ -170,7 +168,7 @@ async def main():
         for kind in sorted(SENTENCES):
             bodies = SENTENCES[kind]
             calls = []
-            data = "".join([nmea(b.format(t=talker), lower=i %% 2) for b in bodies])
+            data = "".join([nmea(b.format(t=talker), lower=i % 2) for b in bodies])
             gps = await drive(data.encode(), fix_cb=lambda g, m, *a: calls.append((m, a)),
                               cb_mask=0x3F, fix_cb_args=(talker,))
             print(talker, kind, stats(gps), "calls=" + fmt(calls), state(gps))
@@ -181,7 +179,7 @@ asyncio.run(main())
 
 
 def test_each_sentence_type_from_each_talker(board, loop):
-    out = run_both(board, loop, TYPES_PROGRAM % (SENTENCES, TALKERS)).splitlines()
+    out = run_both(board, loop, TYPES_PROGRAM, SENTENCES=SENTENCES, TALKERS=TALKERS).splitlines()
     first, rows = out[0], out[1:]
     assert parse_state(first.split(" ", 1)[1]) == DEFAULT
     assert len(rows) == len(TALKERS) * len(SENTENCES)
@@ -200,3 +198,136 @@ def test_each_sentence_type_from_each_talker(board, loop):
             **DEFAULT,
             **CHANGES[kind],
         }, row
+
+
+FORMAT_PROGRAM = r"""
+def show(label, f, *args):
+    try:
+        v = f(*args)
+    except ValueError as e:
+        v = "ValueError: %s" % e
+    print(label + "|" + (v if isinstance(v, str) else fmt(v)))
+
+
+async def main():
+    fresh = as_GPS.AS_GPS(None)
+    show("no fix", fresh.time_since_fix)
+    gps = await drive((
+        nmea("GPRMC,092751.000,A,5321.6802,N,00630.3371,W,0.06,31.66,280511,,,A")
+        + nmea("GPGGA,180050.896,3749.1802,N,08338.7865,W,1,07,1.1,397.4,M,-32.5,M,,0000")
+        + nmea("GPVTG,232.9,T,,M,002.3,N,004.3,K,A")
+    ).encode())
+    show("fix", lambda: gps.time_since_fix() >= 0)
+    for name in ("DD", "DMS", "DM", "KML"):
+        c = getattr(as_GPS, name)
+        show("latitude " + name, gps.latitude, c)
+        show("longitude " + name, gps.longitude, c)
+        show("latitude_string " + name, gps.latitude_string, c)
+        show("longitude_string " + name, gps.longitude_string, c)
+    show("latitude", gps.latitude)
+    show("latitude_string", gps.latitude_string)
+    show("longitude_string", gps.longitude_string)
+    for name in ("KNOT", "KPH", "MPH"):
+        show("speed " + name, gps.speed, getattr(as_GPS, name))
+        show("speed_string " + name, gps.speed_string, getattr(as_GPS, name))
+    show("speed", gps.speed)
+    show("speed_string", gps.speed_string)
+    show("speed 99", gps.speed, 99)
+    show("compass", gps.compass_direction)
+    for name in ("MDY", "DMY", "LONG"):
+        show("date_string " + name, gps.date_string, getattr(as_GPS, name))
+    show("date_string", gps.date_string)
+    show("date_string 99", gps.date_string, 99)
+    show("time_string", gps.time_string)
+    show("utc", lambda: gps.utc)
+    show("local_time", lambda: gps.local_time)
+    show("date", lambda: gps.date)
+
+    # Compass points: each boundary, from VTG sentences
+    data = "".join([nmea("GPVTG,%s,T,,M,0.0,N,0.0,K,A" % c) for c in COURSES])
+    points = []
+    gps = await drive(data.encode(), fix_cb=lambda g, m: points.append(g.compass_direction()),
+                      cb_mask=as_GPS.VTG)
+    print("compass|" + " ".join(points))
+
+    # Long dates: every suffix, single-digit day and year
+    data = "".join([nmea("GPRMC,120000,A,0000.00,N,00000.00,E,0,0,%s,," % d) for d in DATES])
+    dates = []
+    gps = await drive(data.encode(), fix_cb=lambda g, m: dates.append(g.date_string(as_GPS.LONG)),
+                      cb_mask=as_GPS.RMC)
+    print("long|" + ";".join(dates))
+
+    # Local time across midnight, both ways
+    for offset in (-5.5, 10):
+        gps = await drive(nmea("GPRMC,010000,A,0000.00,N,00000.00,E,0,0,010105,,").encode(),
+                          local_offset=offset)
+        show("local %s" % offset, lambda: (gps.time_string(), gps.time_string(False),
+                                           gps.date_string(as_GPS.DMY), gps.date, gps.utc))
+
+    # DMS rounding carries into minutes and degrees
+    gps = await drive(nmea("GPGLL,3759.99999,N,00059.99999,W,,A").encode())
+    show("dms carry", lambda: gps.latitude(as_GPS.DMS) + gps.longitude(as_GPS.DMS))
+
+
+asyncio.run(main())
+"""
+
+COURSES = ("0.0", "11.24", "11.25", "33.74", "33.75", "90.0", "180.0", "202.5", "270.0",
+           "348.74", "348.75", "359.99", "360.0")  # fmt: skip
+DATES = ("010105", "020212", "030399", "040404", "110520", "120620", "130720", "210820",
+         "220920", "231020", "311220")  # fmt: skip
+
+FORMATS = """\
+no fix|-1
+fix|True
+latitude DD|[37.819670,N]
+longitude DD|[83.646442,W]
+latitude_string DD|37.819670° N
+longitude_string DD|83.646442° W
+latitude DMS|[37,49,11,N]
+longitude DMS|[83,38,47,W]
+latitude_string DMS| 37° 49' 11" N
+longitude_string DMS| 83° 38' 47" W
+latitude DM|[37,49.180200,N]
+longitude DM|[83,38.786500,W]
+latitude_string DM| 37° 49.1802' N
+longitude_string DM| 83° 38.7865' W
+latitude KML|ValueError: Unknown latitude format.
+longitude KML|ValueError: Unknown longitude format.
+latitude_string KML|37.819670
+longitude_string KML|-83.646442
+latitude|[37.819670,N]
+latitude_string| 37° 49.1802' N
+longitude_string| 83° 38.7865' W
+speed KNOT|2.300000
+speed_string KNOT|2.30 knots
+speed KPH|4.259600
+speed_string KPH|4.26 km/h
+speed MPH|2.646793
+speed_string MPH|2.65 mph
+speed|2.300000
+speed_string|4.26 km/h
+speed 99|ValueError: Unknown speed units.
+compass|SW
+date_string MDY|05/28/11
+date_string DMY|28/05/11
+date_string LONG|May 28th, 2011
+date_string|05/28/11
+date_string 99|ValueError: Unknown date format.
+time_string|09:27:51
+utc|[9,27,51]
+local_time|[9,27,51]
+date|[28,5,11]
+compass|N N NNE NNE NE E S SSW W NNW N N N
+long|January 1st, 2005;February 2nd, 2012;March 3rd, 2099;April 4th, 2004;May 11th, 2020;\
+June 12th, 2020;July 13th, 2020;August 21st, 2020;September 22nd, 2020;October 23rd, 2020;\
+December 31st, 2020
+local -5.5|[19:30:00,01:00:00,31/12/04,[31,12,4],[1,0,0]]
+local 10|[11:00:00,01:00:00,01/01/05,[1,1,5],[1,0,0]]
+dms carry|[38,0,0,N,1,0,0,W]
+"""
+
+
+def test_formatting_methods(board, loop):
+    out = run_both(board, loop, FORMAT_PROGRAM, COURSES=COURSES, DATES=DATES)
+    assert out.splitlines() == FORMATS.splitlines()
