@@ -4,19 +4,21 @@
 after the previous edge (the first one: after the call). Edges closer together than
 ``burst_us`` form a burst, played by busy-waiting on ``time.ticks_us()``: the player keeps the
 CPU as interrupts would, so each edge lands within a few microseconds of its time and the
-pin's handler sees that time. Across longer gaps the player sleeps and the other tasks run;
-if they make it late, the sequence carries on from the late edge, so a gap is never shorter
-than asked.
+pin's handler sees that time. Across longer gaps the player sleeps and the other tasks run,
+waking ``spin_us`` early to busy-wait to the edge; if the tasks make it late, the sequence
+carries on from the late edge, so a gap is never shorter than asked. Many players at once
+(one per simulated button, say) should pass ``spin_us=0``: edges then land to about a
+millisecond and the players leave the CPU to the tasks under test.
 """
 
 import asyncio
 import time
 
-_SPIN_US = const(2000)  # sleep until this close to an edge, then busy-wait to it
 BURST_US = 20_000
+SPIN_US = 2000
 
 
-async def play(pin, edges, burst_us=BURST_US):
+async def play(pin, edges, burst_us=BURST_US, spin_us=SPIN_US):
     """Drive ``pin`` through ``edges``, an iterable of ``(delay_us, level)``."""
     ticks_us = time.ticks_us
     ticks_diff = time.ticks_diff
@@ -24,7 +26,7 @@ async def play(pin, edges, burst_us=BURST_US):
     for delay, level in edges:
         due = time.ticks_add(t, delay)
         if delay > burst_us:
-            wait = ticks_diff(due, ticks_us()) - _SPIN_US
+            wait = ticks_diff(due, ticks_us()) - spin_us
             if wait > 0:
                 await asyncio.sleep_ms(wait // 1000)
             if ticks_diff(ticks_us(), due) > 0:
