@@ -331,3 +331,152 @@ dms carry|[38,0,0,N,1,0,0,W]
 def test_formatting_methods(board, loop):
     out = run_both(board, loop, FORMAT_PROGRAM, COURSES=COURSES, DATES=DATES)
     assert out.splitlines() == FORMATS.splitlines()
+
+
+GSV_SET = [s.format(t="GP") for s in SENTENCES["GSV"]]
+
+# A driver that has seen one of each sentence, then bad input: nothing it reports may change.
+BASELINE = [
+    "GPRMC,081836.75,A,3751.65,S,14507.36,E,002.5,360.0,130998,011.3,W",
+    "GPGGA,180050.896,3749.1802,N,08338.7865,W,1,07,1.1,397.4,M,-32.5,M,,0000",
+    "GPVTG,232.9,T,,M,002.3,N,004.3,K,A",
+    "GPGSA,A,3,07,11,28,24,26,08,17,,,,,,2.0,1.1,1.7",
+    *GSV_SET,
+]
+RMC = "GPRMC,092751.000,A,5321.6802,N,00630.3371,W,0.06,31.66,280511,,,A"
+
+BAD = r"""
+def with_crc(body, crc):
+    return "$%s*%s\r\n" % (body, crc)
+
+
+CASES = [
+    # name, bytes on the wire
+    ("garbage bytes", b"\x00\x01\xff\xfe\x80garbage\r\n"),
+    ("blank line", b"\r\n"),
+    ("no start", nmea(RMC)[1:].encode()),
+    ("truncated", nmea(RMC)[:30].encode() + b"\r\n"),
+    ("truncated checksum", nmea(RMC)[:-3].encode() + b"\r\n"),
+    ("no checksum", ("$" + RMC + "\r\n").encode()),
+    ("over-long", nmea(RMC + ",0" * 8).encode()),
+    ("very long line", b"$" + b"A" * 5000 + b"\r\n"),
+    ("control character", nmea(RMC.replace(",A,", ",\x07A,")).encode()),
+    ("not ASCII", nmea(RMC.replace("N,", "\u00d1,")).encode()),
+    ("wrong checksum", with_crc(RMC, "%02X" % (int(nmea(RMC)[-4:-2], 16) ^ 1)).encode()),
+    ("checksum not hex", with_crc(RMC, "G5").encode()),
+    ("checksum with sign", with_crc(RMC, "+5").encode()),
+    ("empty fields", nmea("GPRMC,,,,,,,,,,,,").encode()),
+    ("short RMC", nmea("GPRMC,081836,A").encode()),
+    ("short GGA", nmea("GPGGA,180050.896,3749.1802,N").encode()),
+    ("short GSA", nmea("GPGSA,A,3,07").encode()),
+    ("short GSV", nmea("GPGSV,3,1").encode()),
+    ("short VTG", nmea("GPVTG,232.9").encode()),
+    ("empty VTG", nmea("GPVTG,,T,,M,,N,,K,A").encode()),
+    ("empty GLL", nmea("GPGLL,,,,,,A").encode()),
+    ("empty GGA", nmea("GPGGA,,,,,,1,,,,,,,,").encode()),
+    ("empty GSA", nmea("GPGSA,A,3,,,,,,,,,,,,,,,").encode()),
+    ("empty hemisphere", nmea(RMC.replace(",N,", ",,")).encode()),
+    ("wrong hemisphere", nmea(RMC.replace(",N,", ",E,")).encode()),
+    ("minutes over 59", nmea("GPGLL,3711.0942,N,08671.4472,W,000812.000,A,A").encode()),
+    ("latitude over 90", nmea(RMC.replace("5321.6802", "9100.0000")).encode()),
+    ("no such day", nmea(RMC.replace("280511", "310411")).encode()),
+    ("no such time", nmea(RMC.replace("092751", "246000")).encode()),
+    ("not a number", nmea(RMC.replace("0.06", "fast")).encode()),
+    ("not a number course", nmea(RMC.replace("31.66", "nan")).encode()),
+    ("magvar without E/W", nmea(RMC.replace(",,,A", ",3.1,,A")).encode()),
+    ("GSV block cut short", nmea("GPGSV,1,1,02,28,72,355,39,01,52").encode()),
+    ("GSV out of sequence", nmea(SENTENCES[1]).encode()),
+    ("GSV sentence missing", (nmea(SENTENCES[0]) + nmea(SENTENCES[2])).encode()),
+    ("GSV total changes", (nmea(SENTENCES[0]) + nmea("GPGSV,2,2,12,04,12,204,34")).encode()),
+    ("void RMC", nmea(RMC.replace(",A,", ",V,")).encode()),
+    ("RMC mode not valid", nmea(RMC.replace(",A", ",N", 2).replace(",N,", ",A,", 1)).encode()),
+    ("void GLL", nmea("GPGLL,4250.5589,S,14718.5084,E,092204.999,V").encode()),
+    ("GLL mode not valid", nmea("GPGLL,4250.5589,S,14718.5084,E,092204.999,A,N").encode()),
+    ("GGA no fix", nmea("GPGGA,180050,3749.18,N,08338.78,W,0,00,99.9,,M,,M,,").encode()),
+    ("GSA no fix", nmea("GPGSA,A,1,,,,,,,,,,,,,99.9,99.9,99.9").encode()),
+    ("VTG mode not valid", nmea("GPVTG,232.9,T,,M,002.3,N,004.3,K,N").encode()),
+    ("unknown talker", nmea(RMC.replace("GP", "XX")).encode()),
+    ("lower-case talker", nmea(RMC.replace("GP", "gp")).encode()),
+    ("unknown sentence", nmea("GPZDA,201530.00,04,07,2002,00,00").encode()),
+    ("proprietary", nmea("PMTK001,604,3").encode()),
+]
+
+
+class Battery(as_GPS.AS_GPS):  # a receiver with a backup battery keeps time without a fix
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.battery = True
+
+
+class Unchecked(as_GPS.AS_GPS):
+    FULL_CHECK = False
+
+
+async def main():
+    base = "".join([nmea(s) for s in BASELINE]).encode()
+    gps = await drive(base)
+    before = state(gps)
+    print("baseline", stats(gps))
+    for name, data in CASES:
+        calls = []
+        gps = await drive(base + data, fix_cb=lambda *a: calls.append(a), cb_mask=0x3F)
+        print(name + "|" + stats(gps) + "|" + str(len(calls) - 5) + "|" + str(state(gps) == before))
+    # A void RMC sets the time alone, on a receiver that keeps time.
+    gps = await drive(base + nmea(RMC.replace(",A,", ",V,")).encode(), Battery)
+    print("battery|" + stats(gps) + "|" + state(gps))
+    # Without the full check, a wrong checksum goes unnoticed and bad text is still refused.
+    gps = await drive(with_crc(RMC, "00").encode() + b"$GP\xff\xfe*00\r\n", Unchecked)
+    print("unchecked|" + stats(gps) + "|" + fmt(gps.utc))
+
+
+asyncio.run(main())
+"""
+
+# name: (bad, crc, clean, parsed, rejected, unsupported) on top of the baseline's 7 clean
+# and parsed sentences
+BAD_COUNTS = {
+    "garbage bytes": (1, 0, 0, 0, 0, 0),
+    "blank line": (1, 0, 0, 0, 0, 0),
+    "no start": (1, 0, 0, 0, 0, 0),
+    "truncated": (1, 0, 0, 0, 0, 0),
+    "truncated checksum": (1, 0, 0, 0, 0, 0),
+    "no checksum": (1, 0, 0, 0, 0, 0),
+    "over-long": (1, 0, 0, 0, 0, 0),
+    "very long line": (1, 0, 0, 0, 0, 0),
+    "control character": (1, 0, 0, 0, 0, 0),
+    "not ASCII": (1, 0, 0, 0, 0, 0),
+    "wrong checksum": (0, 1, 0, 0, 0, 0),
+    "checksum not hex": (0, 1, 0, 0, 0, 0),
+    "checksum with sign": (0, 1, 0, 0, 0, 0),
+    "GSV sentence missing": (0, 0, 2, 1, 1, 0),
+    "GSV total changes": (0, 0, 2, 1, 1, 0),
+    "unknown talker": (0, 0, 1, 1, 0, 1),
+    "lower-case talker": (0, 0, 1, 1, 0, 1),
+    "unknown sentence": (0, 0, 1, 1, 0, 1),
+    "proprietary": (0, 0, 1, 1, 0, 1),
+}
+REJECTED = (0, 0, 1, 0, 1, 0)  # every other case: clean, but refused
+
+
+def test_bad_input_is_counted_and_changes_nothing(board, loop):
+    out = run_both(board, loop, BAD, RMC=RMC, BASELINE=BASELINE, SENTENCES=GSV_SET)
+    lines = out.splitlines()
+    assert lines[0] == "baseline bad=0 crc=0 clean=7 parsed=7 rejected=0 unsupported=0"
+    cases = lines[1:-2]
+    assert len(cases) == 47
+    for line in cases:
+        name, counts, calls, same = line.split("|")
+        bad, crc, clean, parsed, rejected, unsupported = BAD_COUNTS.get(name, REJECTED)
+        assert counts == (
+            f"bad={bad} crc={crc} clean={7 + clean} parsed={7 + parsed} "
+            f"rejected={rejected} unsupported={unsupported}"
+        ), line
+        assert (calls, same) == ("0", "True"), line
+    name, counts, battery = lines[-2].split("|")
+    assert counts == "bad=0 crc=0 clean=8 parsed=7 rejected=1 unsupported=0"
+    after = parse_state(battery)
+    assert (after["utc"], after["date"], after["msecs"]) == ("[9,27,51]", "[28,5,11]", "0")
+    assert after["lat"] == CHANGES["GGA"]["lat"]  # the position is the baseline's
+    assert lines[-1] == (
+        "unchecked|bad=1 crc=0 clean=1 parsed=1 rejected=0 unsupported=0|[9,27,51]"
+    )

@@ -378,16 +378,14 @@ class AS_GPS:
         if _integer(f[2], 1, 3) == 1:  # fix type 1: no fix
             raise ValueError
         used = [_integer(prn, 1, 999) for prn in f[3:15] if prn]
-        dops = [_number(dop, 0.0, 100.0) if dop else None for dop in f[15:18]]
-        if len(dops) != 3:
-            raise ValueError
-        self.satellites_used = used
-        if dops[0] is not None:
-            self.pdop = dops[0]
-        if dops[1] is not None:
-            self.hdop = dops[1]
-        if dops[2] is not None:
-            self.vdop = dops[2]
+        pdop = _number(f[15], 0.0, 100.0)
+        hdop = _number(f[16], 0.0, 100.0)
+        vdop = _number(f[17], 0.0, 100.0)
+        if used:  # a multi-GNSS receiver may list none for one of its systems
+            self.satellites_used = used
+        self.pdop = pdop
+        self.hdop = hdop
+        self.vdop = vdop
         self._got(_HAS_ANY)
         return GSA
 
