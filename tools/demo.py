@@ -27,7 +27,6 @@ import manifest
 
 TOOLS = Path(__file__).resolve().parent
 REPO = TOOLS.parent
-OUT = REPO / "build" / "index"
 
 
 class LoggingHandler(SimpleHTTPRequestHandler):
@@ -56,10 +55,10 @@ def find_micropython():
     return exe or shutil.which("micropython") or sys.exit("micropython not found: run demo.sh")
 
 
-def build():
-    step(1, f"Build the mip index from micropython/**/manifest.py into {OUT.relative_to(REPO)}")
-    shutil.rmtree(OUT, ignore_errors=True)
-    summary = build_index.build(REPO, OUT)
+def build(out):
+    step(1, f"Build the mip index from micropython/**/manifest.py into {out}")
+    shutil.rmtree(out, ignore_errors=True)
+    summary = build_index.build(REPO, out)
     packages = manifest.read_manifests(REPO)
     for name in sorted(packages):
         pkg = packages[name]
@@ -70,7 +69,7 @@ def build():
         f"{summary['blobs']} blobs (.py and .mpy v{summary['mpy']}) "
         f"in {summary['seconds']:.2f} s"
     )
-    problems = build_index.verify(OUT)
+    problems = build_index.verify(out)
     print(
         "    verify: "
         + (
@@ -87,11 +86,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--package", default="uasyncio-fast-io", help="package to install")
     parser.add_argument("--program", default=str(TOOLS / "demo_fast_io.py"))
+    parser.add_argument("--out", default="build/index", help="index folder (rebuilt)")
     args = parser.parse_args()
     micropython = find_micropython()
-    build()
+    out = Path(args.out)
+    build(out)
 
-    handler = partial(LoggingHandler, directory=str(OUT))
+    handler = partial(LoggingHandler, directory=str(out))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -127,9 +128,7 @@ def main():
     httpd.shutdown()
     if proc.returncode != 0:
         sys.exit(f"demo program exited {proc.returncode}")
-    print(
-        "\nDone: the index is in build/index; serve it with python3 -m http.server -d build/index"
-    )
+    print(f"\nDone: the index stays in {out}; serve it with python3 -m http.server -d {out}")
 
 
 if __name__ == "__main__":
