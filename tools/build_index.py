@@ -482,8 +482,12 @@ def repo_package_json(pkg, packages, repo=manifest.REPO, repo_url=DEFAULT_REPO_U
         if dep not in packages:
             raise BuildError(f"{pkg.name} requires unknown package {dep!r}")
         deps.append([f"{repo_url}/{packages[dep].path}", f"{dep}-{version}"])
-    data = {"urls": urls, "deps": deps, "version": pkg.version}
-    return json.dumps(data, indent=2) + "\n"
+    fields = [("urls", urls), ("deps", deps)]
+    text = "{\n"
+    for key, pairs in fields:  # one [a, b] pair a line, to read and diff easily
+        rows = ",\n".join("    " + json.dumps(pair) for pair in pairs)
+        text += f'  "{key}": [\n{rows}\n  ],\n' if pairs else f'  "{key}": [],\n'
+    return text + f'  "version": {json.dumps(pkg.version)}\n}}\n'
 
 
 def write_package_jsons(repo, repo_url):

@@ -115,3 +115,16 @@ def test_github_deps_resolve_to_the_dependency_release_tag():
             assert _rewrite_url(dep_url, tag) == (
                 f"https://raw.githubusercontent.com/o/r/{dep}-{version}/{packages[dep].path}"
             )
+
+
+def test_mpremote_installs_the_repository_package_jsons(bridge):
+    """Every committed package.json without deps, installed by real mpremote from its path."""
+    packages = manifest.read_manifests(REPO)
+    plain = sorted(name for name, pkg in packages.items() if not pkg.deps)
+    paths = [str(REPO / packages[name].path / "package.json") for name in plain]
+    proc = bridge.mpremote("mip", "install", "--target", str(bridge.home / "lib"), *paths)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("Done") == len(plain)
+    for name in plain:
+        for target, src in packages[name].files:
+            assert (bridge.home / "lib" / target).read_bytes() == src.read_bytes(), target
