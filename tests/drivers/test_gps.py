@@ -46,29 +46,58 @@ def stats(g):
         g.rejected_sentences, g.unsupported_sentences)
 """
 
-# drive(data, ...): a driver reading ``data`` (bytes) through a stream until its end.
 MICROPYTHON_STREAM = r"""
 from machine_sim import UART
 
 
-async def drive(data, cls=as_GPS.AS_GPS, **kw):
-    uart = UART()
-    gps = cls(asyncio.StreamReader(uart), **kw)
-    uart.wire.write(data)
-    uart.wire.close()  # the reader task ends at the end of the stream
-    await asyncio.wait_for(gps._task, 10)
-    uart.deinit()
-    return gps
+class Feed:  # a simulated UART: bytes written to its wire reach the driver's StreamReader
+    def __init__(self):
+        self.uart = UART()
+        self.reader = asyncio.StreamReader(self.uart)
+
+    def send(self, data):
+        self.uart.wire.write(data)
+
+    def end(self):
+        self.uart.wire.close()
+
+    def close(self):
+        self.uart.deinit()
 """
 
 CPYTHON_STREAM = r"""
+class Feed:  # asyncio's StreamReader, fed directly
+    def __init__(self):
+        self.reader = asyncio.StreamReader()
+
+    def send(self, data):
+        self.reader.feed_data(data)
+
+    def end(self):
+        self.reader.feed_eof()
+
+    def close(self):
+        pass
+"""
+
+# drive(data, ...): a new driver reads ``data`` (bytes) to the end of the stream.
+DRIVE = r"""
 async def drive(data, cls=as_GPS.AS_GPS, **kw):
-    reader = asyncio.StreamReader()
-    gps = cls(reader, **kw)
-    reader.feed_data(data)
-    reader.feed_eof()
+    feed = Feed()
+    gps = cls(feed.reader, **kw)
+    feed.send(data)
+    feed.end()  # the reader task ends at the end of the stream
     await asyncio.wait_for(gps._task, 10)
+    feed.close()
     return gps
+
+
+async def settle(gps, lines):
+    # Wait until the driver has dealt with this many lines (or fragments of lines).
+    while gps.bad_sentences + gps.crc_fails + gps.clean_sentences < lines:
+        await asyncio.sleep(0.001)
+    for _ in range(3):  # then let the tasks it woke run
+        await asyncio.sleep(0)
 """
 
 TALKERS = ("GP", "GN", "GL", "GA", "GB", "BD", "GQ", "GI")
@@ -154,8 +183,8 @@ def run_both(board, loop, body, **data):
     """Run ``body`` on the unix port (``loop``) and under CPython, with each of ``data`` as a
     global; return the port's output after checking that CPython printed the same."""
     body = "".join("%s = %r\n" % item for item in data.items()) + body
-    mp = board.output(COMMON + MICROPYTHON_STREAM + body, loop=loop)
-    cp = board.run_cpython(COMMON + CPYTHON_STREAM + body)
+    mp = board.output(COMMON + MICROPYTHON_STREAM + DRIVE + body, loop=loop)
+    cp = board.run_cpython(COMMON + CPYTHON_STREAM + DRIVE + body)
     assert mp == cp
     return mp
 
@@ -480,3 +509,96 @@ def test_bad_input_is_counted_and_changes_nothing(board, loop):
     assert lines[-1] == (
         "unchecked|bad=1 crc=0 clean=1 parsed=1 rejected=0 unsupported=0|[9,27,51]"
     )
+
+
+LIVE = r"""
+RMC = "GPRMC,092751.000,A,5321.6802,N,00630.3371,W,0.06,31.66,280511,,,A"
+STEPS = [  # (what arrives, its lines)
+    ("void RMC", [RMC.replace(",A,", ",V,")]),
+    ("VTG", ["GPVTG,232.9,T,,M,002.3,N,004.3,K,A"]),
+    ("GLL", ["GNGLL,4250.5589,S,14718.5084,E,092204.999,A"]),
+    ("GSV 1-2 of 3", GSV[:2]),
+    ("RMC without course", [RMC.replace("31.66", "")]),
+    ("GGA without altitude", ["GPGGA,180050.896,3749.1802,N,08338.7865,W,1,07,1.1,,M,,M,,"]),
+    ("GGA", ["GPGGA,180050.896,3749.1802,N,08338.7865,W,1,07,1.1,397.4,M,-32.5,M,,0000"]),
+    ("GSV 3 of 3", GSV[2:]),
+]
+
+
+async def main():
+    feed = Feed()
+    gps = as_GPS.AS_GPS(feed.reader)
+    done = []
+
+    async def wait(name, coro):
+        result = await coro
+        done.append(name if result is None else "%s %s" % (name, fmt(sorted(result))))
+
+    for name, kw in (("any", {}), ("position", {"position": True}), ("course", {"course": True}),
+                     ("date", {"date": True}), ("altitude", {"altitude": True}),
+                     ("all", {"position": True, "course": True, "date": True, "altitude": True})):
+        asyncio.create_task(wait(name, gps.data_received(**kw)))
+    asyncio.create_task(wait("satellites", gps.get_satellite_data()))
+    await asyncio.sleep(0)
+    lines = 0
+    for name, sentences in STEPS:
+        feed.send("".join([nmea(s) for s in sentences]).encode())
+        lines += len(sentences)
+        await settle(gps, lines)
+        print(name + "|" + ",".join(sorted(done)))
+        done.clear()
+
+    # A sentence that arrives in two parts, far apart, is one sentence.
+    vtg = nmea("GPVTG,100.0,T,,M,001.0,N,001.9,K,A").encode()
+    feed.send(vtg[:20])
+    await asyncio.sleep(0.05)
+    print("half|" + fmt(gps.course) + "|" + stats(gps))
+    feed.send(vtg[20:])
+    await settle(gps, lines + 1)
+    print("whole|" + fmt(gps.course) + "|" + stats(gps))
+
+    # The receiver restarts mid-sentence: the fragment is counted, the new sentence parsed.
+    feed.send(b"$GPGGA,180050.896,3749.18" + nmea(
+        "GPGGA,180051.896,3749.1900,N,08338.7900,W,2,09,0.9,400.0,M,-32.5,M,,0000").encode())
+    await settle(gps, lines + 3)
+    print("restart|" + fmt([gps.latitude(as_GPS.DM), gps.altitude, gps.satellites_in_use]) +
+          "|" + stats(gps))
+    # Noise on the line, then a sentence
+    feed.send(b"\xff\x00\x13noise" + nmea("GPVTG,200.0,T,,M,002.0,N,003.7,K,A").encode())
+    await settle(gps, lines + 5)
+    print("noise|" + fmt(gps.course) + "|" + stats(gps))
+    # A restart in the middle of a GSV set: the broken set is dropped, the next one stored.
+    t = asyncio.create_task(wait("satellites", gps.get_satellite_data()))
+    feed.send("".join([nmea(s) for s in GSV[:2]]).encode() + b"$GPGSV,3,3,12,04,1" +
+              nmea("GPGSV,2,1,05,10,10,010,10,11,11,011,11,12,12,012,,13,13,013,13").encode() +
+              nmea("GPGSV,2,2,05,14,14,014,14").encode())
+    await settle(gps, lines + 10)
+    await t
+    print("gsv restart|" + fmt(gps.satellites_in_view) + "|" + ",".join(done) + "|" + stats(gps))
+
+
+asyncio.run(main())
+"""
+
+LIVE_OUT = """\
+void RMC|
+VTG|any
+GLL|course,position
+GSV 1-2 of 3|
+RMC without course|date
+GGA without altitude|
+GGA|all,altitude
+GSV 3 of 3|satellites [1,4,7,8,11,17,20,24,26,27,28,32]
+half|232.900000|bad=0 crc=0 clean=9 parsed=8 rejected=1 unsupported=0
+whole|100.000000|bad=0 crc=0 clean=10 parsed=9 rejected=1 unsupported=0
+restart|[[37,49.190000,N],400.000000,9]|bad=1 crc=0 clean=11 parsed=10 rejected=1 unsupported=0
+noise|200.000000|bad=2 crc=0 clean=12 parsed=11 rejected=1 unsupported=0
+gsv restart|5|satellites [10,11,12,13,14]|bad=3 crc=0 clean=16 parsed=15 rejected=1 unsupported=0
+"""
+
+
+def test_live_driver_waits_and_recovers(board, loop):
+    """data_received() and get_satellite_data() on a running driver; a sentence split across
+    reads; a receiver that restarts mid-sentence or mid-set; noise before a sentence."""
+    out = run_both(board, loop, LIVE, GSV=GSV_SET)
+    assert out == LIVE_OUT
