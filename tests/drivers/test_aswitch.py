@@ -208,3 +208,209 @@ def test_pushbutton_sequences_with_bounce(board, loop, seed):
                 )
             events.append(ev)
         assert events == expected, (name, got[name])
+
+
+SWITCHES = (
+    SIM
+    + """
+Switch.debounce_ms = 20  # class-wide, as in 2019; instances may override it too
+rows = []
+
+def switch(name, edges, coro=False):
+    pin = Pin(name, Pin.IN, Pin.PULL_UP)
+    sw = Switch(pin)
+    log = Log()
+    if coro:
+        sw.close_func(log.coro, ("close",))
+        sw.open_func(log.coro, ("open",))
+    else:
+        sw.close_func(log, ("close",))
+        sw.open_func(log, ("open",))
+    rows.append((name, pin, sw, log, edges))
+
+closed, opened = 0, 1
+toggles = [(50, closed), (150, opened), (150, closed), (150, opened)]
+switch("bouncy", contact(toggles))
+switch("coro", contact(toggles), coro=True)
+switch("glitches", glitches(opened, 10, 60, 15))
+switch("chatter_closed", contact([(50, closed)]) + glitches(closed, 10, 60, 15))
+
+# The Event interface, and __call__ following the debounced level
+pin = Pin("events", Pin.IN, Pin.PULL_UP)
+sw = Switch(pin)
+sw.close_func()
+sw.open_func()
+log = Log()
+levels = []
+
+async def watch(event, what):
+    while True:
+        await event.wait()
+        event.clear()
+        log(what)
+        levels.append(sw())
+
+asyncio.create_task(watch(sw.close, "close"))
+asyncio.create_task(watch(sw.open, "open"))
+rows.append(("events", pin, sw, log, contact(toggles)))
+
+async def main():
+    for name, pin, sw, log, edges in rows:
+        asyncio.create_task(play(pin, edges, burst_us=0, spin_us=0))
+    await asyncio.sleep_ms(900)
+    for name, pin, sw, log, edges in rows:
+        print(name, sw(), " ".join(log.events))
+        sw.deinit()
+    print("levels", levels)
+
+asyncio.run(main())
+"""
+)
+
+
+def test_switch_events_bounce_and_glitches(board, loop):
+    out = board.output(SWITCHES.replace("SEED", "3"), loop=loop).splitlines()
+    assert out == [
+        "bouncy 1 close open close open",
+        "coro 1 close open close open",
+        "glitches 1 ",
+        "chatter_closed 0 close",
+        "events 1 close open close open",
+        "levels [0, 1, 0, 1]",
+    ]
+
+
+DELAYS = """
+import asyncio, time
+from machine_sim import Pin, play, pulses
+from aswitch import Delay_ms
+
+T0 = time.ticks_ms()
+fired = {}
+
+def cb(name):
+    fired[name] = fired.get(name, 0) + 1
+    return name.upper()
+
+def count(name):
+    return fired.get(name, 0)
+
+async def retrigger():
+    d = Delay_ms(cb, ("retrigger",), duration=300)
+    d.trigger()
+    await asyncio.sleep_ms(150)
+    d.trigger()  # postpones the end from 300 to 450 ms
+    await asyncio.sleep_ms(200)
+    mid = (d.running(), count("retrigger"))
+    await asyncio.sleep_ms(250)
+    return mid, d.running(), count("retrigger"), d.rvalue()
+
+async def shorten():
+    d = Delay_ms(cb, ("shorten",))
+    d.trigger(2000)
+    await asyncio.sleep_ms(100)
+    d.trigger(100)  # ends at 200 ms, not 2000
+    await asyncio.sleep_ms(400)
+    return d.running(), count("shorten")
+
+async def stop():
+    d = Delay_ms(cb, ("stop",), duration=200)
+    d.trigger()
+    await asyncio.sleep_ms(100)
+    d.stop()
+    stopped = d.running()
+    await asyncio.sleep_ms(300)
+    before = count("stop")
+    d.trigger()  # restarts with the default duration
+    again = d()
+    await asyncio.sleep_ms(350)
+    return stopped, before, again, d(), count("stop")
+
+async def event_interface():
+    d = Delay_ms(duration=150)
+    d.trigger()
+    t = time.ticks_ms()
+    await d.wait()
+    waited = time.ticks_diff(time.ticks_ms(), t) >= 150
+    d.trigger()
+    was_set = d.is_set()  # trigger() clears it
+    d.stop()
+    return waited, was_set, d.is_set(), d.rvalue()
+
+async def coroutine_callback():
+    done = []
+
+    async def work(x):
+        await asyncio.sleep_ms(10)
+        done.append(x)
+        return x * 2
+
+    d = Delay_ms(work, (21,), duration=50)
+    d.trigger()
+    await asyncio.sleep_ms(300)
+    task = d.rvalue()
+    return done, await task
+
+async def periodic():
+    # A callback that triggers its own delay again runs every period, until stopped.
+    d = Delay_ms(duration=60)
+
+    def tick():
+        fired["periodic"] = count("periodic") + 1
+        if count("periodic") < 4:
+            d.trigger()
+
+    d.callback(tick)
+    d.trigger()
+    await asyncio.sleep_ms(600)
+    return count("periodic"), d.running()
+
+async def many_triggers():
+    d = Delay_ms(cb, ("many",), duration=100)
+    for _ in range(1000):
+        d.trigger()
+        await asyncio.sleep_ms(0) if _ % 100 == 0 else None
+    await asyncio.sleep_ms(400)
+    return count("many"), d.running()
+
+async def from_hard_irq():
+    # can_alloc=False: trigger() from a hard interrupt handler, where allocation fails.
+    d = Delay_ms(cb, ("irq",), can_alloc=False, duration=100)
+    pin = Pin("irq", Pin.IN)
+    pin.irq(lambda p: d.trigger(), trigger=Pin.IRQ_RISING, hard=True)
+    # 20 pulses 5 ms apart: retriggered from the handler each time, fires once at the end.
+    await play(pin, pulses(1, [2000, 3000] * 20))
+    mid = d.running(), count("irq")
+    await asyncio.sleep_ms(300)
+    d.deinit()
+    try:
+        d.trigger()
+        raised = False
+    except RuntimeError:
+        raised = True
+    return mid, d.running(), count("irq"), raised
+
+async def main():
+    results = await asyncio.gather(
+        retrigger(), shorten(), stop(), event_interface(), coroutine_callback(), periodic(),
+        many_triggers(), from_hard_irq()
+    )
+    for r in results:
+        print(r)
+
+asyncio.run(main())
+"""
+
+
+def test_delay_ms(board, loop):
+    out = board.output(DELAYS, loop=loop).splitlines()
+    assert out == [
+        "((True, 0), False, 1, 'RETRIGGER')",
+        "(False, 1)",
+        "(False, 0, True, False, 1)",
+        "(True, False, False, None)",
+        "([21], 42)",
+        "(4, False)",
+        "(1, False)",
+        "((True, 0), False, 1, True)",
+    ]
