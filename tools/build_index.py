@@ -417,6 +417,15 @@ def verify(root):
                     f"{path.relative_to(root)}: content hashes to {digest[:HASH_PREFIX]}, "
                     "not to its name (tampered or corrupt)"
                 )
+    try:
+        problems += verify_entries(root, entries)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problems.append(f"index.json: malformed entry ({type(exc).__name__}: {exc})")
+    return problems
+
+
+def verify_entries(root, entries):
+    problems = []
     for name, entry in sorted(entries.items()):
         releases = entry.get("releases", {})
         for versions in entry.get("versions", {}).values():
@@ -441,6 +450,11 @@ def verify(root):
                 folder / f"{latest}.json"
             ).read_bytes():
                 problems.append(f"package/{variant}/{name}/latest.json is not {latest}.json")
+    if not problems:  # a cycle makes both clients recurse until they crash
+        try:
+            check_dependencies(entries)
+        except BuildError as exc:
+            problems.append(str(exc))
     return problems
 
 

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from indexkit import build, tree_hashes
+from indexkit import build, tree_hashes, verify
 
 MOD_A = {"alpha.py": "def value():\n    return 1\n"}
 MOD_B = {"beta.py": "import alpha\n"}
@@ -134,3 +134,19 @@ def test_accepted_build_keeps_every_old_file(released):
     after = tree_hashes(out)
     changed = {p for p in before if after[p] != before[p]}
     assert changed == {"index.json", "package/6/alpha/latest.json", "package/py/alpha/latest.json"}
+
+
+def test_package_removed_from_the_sources_stays_installable(released):
+    repo, out = released
+    before = tree_hashes(out)
+    for path in (repo.root / "micropython" / "beta").iterdir():
+        path.unlink()
+    (repo.root / "micropython" / "beta").rmdir()
+    repo.package("alpha", "1.1.0", {"alpha.py": "x = 5\n"})
+    build(repo.root, out)
+    after = tree_hashes(out)
+    assert all(path in after for path in before)
+    assert "package/6/beta/1.0.0.json" in after
+    assert after["package/6/beta/latest.json"] == before["package/6/beta/latest.json"]
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".index.")] == []
+    assert verify(out).returncode == 0

@@ -76,3 +76,27 @@ def test_not_an_index(tmp_path):
     proc = verify(tmp_path)
     assert proc.returncode == 1
     assert "no index.json" in proc.stderr
+
+
+def test_dependency_cycle(index):
+    # Hand-edited so that alpha 1.0.0 also requires beta 1.0.0, which requires alpha 1.0.0.
+    data = json.loads((index / "index.json").read_text())
+    alpha = next(p for p in data["packages"] if p["name"] == "alpha")
+    alpha["releases"]["1.0.0"]["deps"] = [["beta", "1.0.0"]]
+    (index / "index.json").write_text(json.dumps(data))
+    for variant in ("py", "6"):
+        for name in ("1.0.0.json", "latest.json"):
+            path = index / "package" / variant / "alpha" / name
+            path.write_text(
+                path.read_text().replace('"version"', '"deps":[["beta","1.0.0"]],"version"')
+            )
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "dependency cycle: alpha 1.0.0 -> beta 1.0.0 -> alpha 1.0.0" in proc.stderr, proc.stderr
+
+
+def test_malformed_index_json(index):
+    (index / "index.json").write_text('{"packages": [{"name": "alpha", "releases": 3}]}')
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "index.json: malformed entry" in proc.stderr
