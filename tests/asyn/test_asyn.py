@@ -880,3 +880,10 @@ def test_steady_state_allocation(board, loop):
     assert out["lock"] <= frame * 2, out
     assert out["queue_put"] <= frame, out
     assert out["message"] <= out["plain"] + frame * 2, out
+
+
+def test_readme_example(board, runtime):
+    readme = (board.packages["asyn"].files[0][1].parent / "README.md").read_text()
+    example = readme.split("```python\n")[1].split("```")[0]
+    out = run(board, runtime, example)
+    assert out == "got 0\ngot 10\ngot 20\ncancelled True\nrunning False\nresults [0, 1, 4, 9]\n"

@@ -319,3 +319,10 @@ def test_queue(board, loop):
         x True
         """,
     )
+
+
+def test_readme_example(board, loop):
+    readme = (REPO / "micropython" / "uasyncio.synchro" / "README.md").read_text()
+    example = readme.split("```python\n")[1].split("```")[0]
+    out = board.output(example, loop=loop)
+    assert out == "worker 0 did job0\nworker 1 did job1\nworker 2 did job2\n"
