@@ -120,7 +120,11 @@ def test_github_deps_resolve_to_the_dependency_release_tag():
 def test_mpremote_installs_the_repository_package_jsons(bridge):
     """Every committed package.json without deps, installed by real mpremote from its path."""
     packages = manifest.read_manifests(REPO)
-    plain = sorted(name for name, pkg in packages.items() if not pkg.deps)
+    plain = sorted(
+        name
+        for name, pkg in packages.items()
+        if not pkg.deps and (REPO / pkg.path / "package.json").exists()  # else: the test above
+    )
     paths = [str(REPO / packages[name].path / "package.json") for name in plain]
     proc = bridge.mpremote("mip", "install", "--target", str(bridge.home / "lib"), *paths)
     assert proc.returncode == 0, proc.stdout + proc.stderr
