@@ -165,3 +165,14 @@ def test_every_package_installs_with_mip_and_imports(
     code = "".join(f"import {m}\nprint({m!r}, {m}.__version__)\n" for m in expected)
     got = dict(line.split() for line in micropython(code, tmp_path, path=[target]).splitlines())
     assert got == expected
+
+
+def test_updated_stamp(monkeypatch):
+    old = json.dumps({"updated": 123, "packages": [], "v": 2})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "456")
+    assert build_index.updated_stamp(old, new_releases=[("a", "1.0.0")]) == 456
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert (
+        build_index.updated_stamp(old, new_releases=[]) == 123
+    )  # a no-op rebuild changes nothing
+    assert build_index.updated_stamp(old, new_releases=[("a", "1.0.0")]) > 123
