@@ -196,7 +196,8 @@ class Barrier:
             try:
                 await self._done.wait()
             except asyncio.CancelledError:
-                self._count -= 1  # cancelled before the rendezvous: this task did not pass
+                if cycle == self._cycle:
+                    self._count -= 1  # cancelled before the rendezvous: this task did not pass
                 raise
 
     def __await__(self):
@@ -307,10 +308,16 @@ class Condition:
         self.lock.release()
         try:
             await woken.wait()
-        finally:
-            if not woken.is_set():  # cancelled or timed out: withdraw
+        except asyncio.CancelledError:  # cancelled or timed out
+            if woken.is_set():
+                woken = None  # notified as well: hand the notification on below
+            else:
                 self._waiters.remove(woken)
+            raise
+        finally:
             await self.lock.acquire()
+            if woken is None:
+                self.notify()
         return True
 
     async def wait_for(self, predicate):

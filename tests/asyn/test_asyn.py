@@ -887,3 +887,54 @@ def test_readme_example(board, runtime):
     example = readme.split("```python\n")[1].split("```")[0]
     out = run(board, runtime, example)
     assert out == "got 0\ngot 10\ngot 20\ncancelled True\nrunning False\nresults [0, 1, 4, 9]\n"
+
+
+def test_cancelled_after_wake_up(board, runtime):
+    # A task woken and then cancelled before it runs: a Condition passes its notification on,
+    # a Barrier keeps the finished rendezvous and starts the next cycle clean.
+    check(
+        board,
+        runtime,
+        """
+        import asyncio, asyn
+
+        async def waiter(cond, n):
+            try:
+                async with cond:
+                    await cond.wait()
+                    print(n, 'triggered')
+            except asyncio.CancelledError:
+                print(n, 'cancelled')
+
+        async def main():
+            cond = asyn.Condition()
+            tasks = [asyncio.create_task(waiter(cond, n)) for n in range(3)]
+            await asyncio.sleep(0.01)
+            async with cond:
+                cond.notify(1)
+            tasks[0].cancel()
+            await asyncio.sleep(0.01)
+            print([t.done() for t in tasks], cond.locked())
+            tasks[2].cancel()
+            await asyncio.sleep(0)
+            barrier = asyn.Barrier(2)
+            t = asyncio.create_task(barrier.wait())
+            await asyncio.sleep(0)
+            barrier.trigger()
+            t.cancel()
+            await asyncio.sleep(0)
+            print('busy', barrier.busy())
+            barrier.trigger()
+            print('busy', barrier.busy())
+
+        asyncio.run(main())
+        """,
+        """
+        0 cancelled
+        1 triggered
+        [True, True, False] False
+        2 cancelled
+        busy False
+        busy True
+        """,
+    )

@@ -326,3 +326,39 @@ def test_readme_example(board, loop):
     example = readme.split("```python\n")[1].split("```")[0]
     out = board.output(example, loop=loop)
     assert out == "worker 0 did job0\nworker 1 did job1\nworker 2 did job2\n"
+
+
+def test_condition_passes_on_a_notification_its_cancelled_waiter_got(board, loop):
+    check(
+        board,
+        loop,
+        """
+        import asyncio
+        from fast_io.synchro import Condition
+
+        async def waiter(cond, n):
+            try:
+                async with cond:
+                    await cond.wait()
+                    print(n, 'triggered')
+            except asyncio.CancelledError:
+                print(n, 'cancelled')
+
+        async def main():
+            cond = Condition()
+            tasks = [asyncio.create_task(waiter(cond, n)) for n in range(3)]
+            await asyncio.sleep_ms(5)
+            async with cond:
+                cond.notify(1)
+            tasks[0].cancel()
+            await asyncio.sleep_ms(5)
+            print([t.done() for t in tasks], cond.locked())
+
+        asyncio.run(main())
+        """,
+        """
+        0 cancelled
+        1 triggered
+        [True, True, False] False
+        """,
+    )

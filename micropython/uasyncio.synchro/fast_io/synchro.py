@@ -91,10 +91,16 @@ class Condition:
         self._lock.release()
         try:
             await woken.wait()
-        finally:
-            if not woken.is_set():  # cancelled or timed out: withdraw
+        except asyncio.CancelledError:  # cancelled or timed out
+            if woken.is_set():
+                woken = None  # notified as well: hand the notification on below
+            else:
                 self._waiters.remove(woken)
+            raise
+        finally:
             await self._lock.acquire()
+            if woken is None:
+                self.notify()
         return True
 
     async def wait_for(self, predicate):
