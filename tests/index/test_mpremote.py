@@ -1,6 +1,8 @@
 """Real ``mpremote mip install`` against the unix port acting as a board on a pty."""
 
+import manifest
 import pytest
+from harness import REPO
 from indexkit import build
 
 BASE_V1 = {"hello_base.py": "def greet():\n    return 'base one'\n"}
@@ -71,3 +73,26 @@ def test_unknown_version_fails(bridge, index_url):
     assert f"mpremote: Package not found: {index_url}/package/6/hello-app/3.0.0.json" in (
         proc.stderr
     )
+
+
+def test_real_fast_io_package_from_the_repository_index(bridge, tmp_path, serve):
+    packages = manifest.read_manifests(REPO)
+    fast_io, core = packages["uasyncio-fast-io"], packages["uasyncio-core"]
+    assert ["uasyncio-core", core.version] in [list(d) for d in fast_io.deps]
+    build(REPO, tmp_path / "index")
+    index = serve(tmp_path / "index")
+    proc = bridge.mpremote(
+        "mip", "install", "--index", index, f"uasyncio-fast-io@{fast_io.version}"
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"Installing uasyncio-core ({core.version}) from {index}" in proc.stdout
+    assert proc.stdout.rstrip().endswith("Done")
+    code = (
+        "import fast_io, fast_io.core\n"
+        "async def main():\n"
+        "    await fast_io.sleep_ms(1)\n"
+        "    return 'ran'\n"
+        "print(fast_io.__version__, fast_io.core.__version__, fast_io.run(main()))\n"
+    )
+    run = bridge.mpremote("exec", code)
+    assert run.stdout.split() == [fast_io.version, core.version, "ran"], run.stdout + run.stderr
