@@ -3,7 +3,9 @@
 The PPS edge starts each second; the RMC sentence naming that second arrives later, so at
 each edge the time is the last RMC's time plus one update interval. A pin interrupt records
 ``ticks_us`` at the edge and the time it stands for; ``get_ms`` and ``get_t_split`` add the
-microseconds elapsed since. MicroPython only (pin interrupts, ``time.ticks_us``).
+microseconds elapsed since. The handler is a hard interrupt, and so is ``pps_cb``, called from
+it: it must not allocate, and takes at most two ``pps_cb_args`` (a longer call would).
+MicroPython only (pin interrupts, ``time.ticks_us``).
 """
 
 import time
@@ -21,6 +23,8 @@ _MS_PER_DAY = const(86_400_000)
 
 class GPS_Tbase:
     def _timer_setup(self, pps_pin, pps_cb, pps_cb_args):
+        if len(pps_cb_args) > 2:
+            raise ValueError("At most two pps_cb_args.")
         self._pps_pin = pps_pin
         self._pps_cb = pps_cb
         self._pps_cb_args = pps_cb_args
@@ -41,7 +45,7 @@ class GPS_Tbase:
         local = self.epoch_time + int(3600 * self.local_offset)
         self._rmc_ms = local % 86400 * 1000 + self.msecs
 
-    def _isr(self, _):
+    def _isr(self, _):  # hard interrupt: the edge's time must not wait
         acquired = time.ticks_us()
         rmc_ms = self._rmc_ms
         if rmc_ms == self._pps_rmc_ms:  # no RMC since the last edge: it tells nothing new
@@ -49,7 +53,18 @@ class GPS_Tbase:
         self._pps_rmc_ms = rmc_ms
         self.t_ms = (rmc_ms + self._update_ms) % _MS_PER_DAY
         self.acquired = acquired
-        self._pps_cb(self, *self._pps_cb_args)
+        cb = self._pps_cb
+        if cb is None:
+            return
+        # Still in the interrupt, where a call with *args would allocate
+        args = self._pps_cb_args
+        n = len(args)
+        if n == 0:
+            cb(self)
+        elif n == 1:
+            cb(self, args[0])
+        else:
+            cb(self, args[0], args[1])
 
     async def ready(self):
         """Wait for the first PPS edge matched with an RMC: then the time is known."""
@@ -94,7 +109,7 @@ class GPS_Tbase:
 
 class GPS_Timer(GPS_Tbase, as_GPS.AS_GPS):
     def __init__(self, sreader, pps_pin, local_offset=0, fix_cb=lambda *_: None,
-                 cb_mask=as_GPS.RMC, fix_cb_args=(), pps_cb=lambda *_: None, pps_cb_args=()):  # fmt: skip
+                 cb_mask=as_GPS.RMC, fix_cb_args=(), pps_cb=None, pps_cb_args=()):  # fmt: skip
         as_GPS.AS_GPS.__init__(self, sreader, local_offset, fix_cb, cb_mask, fix_cb_args)
         self._timer_setup(pps_pin, pps_cb, pps_cb_args)
 
@@ -102,7 +117,7 @@ class GPS_Timer(GPS_Tbase, as_GPS.AS_GPS):
 class GPS_RWTimer(GPS_Tbase, as_rwGPS.GPS):
     def __init__(self, sreader, swriter, pps_pin, local_offset=0, fix_cb=lambda *_: None,
                  cb_mask=as_GPS.RMC, fix_cb_args=(), msg_cb=lambda *_: None, msg_cb_args=(),
-                 pps_cb=lambda *_: None, pps_cb_args=()):  # fmt: skip
+                 pps_cb=None, pps_cb_args=()):  # fmt: skip
         as_rwGPS.GPS.__init__(self, sreader, swriter, local_offset, fix_cb, cb_mask,
                               fix_cb_args, msg_cb, msg_cb_args)  # fmt: skip
         self._timer_setup(pps_pin, pps_cb, pps_cb_args)
