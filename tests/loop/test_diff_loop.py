@@ -438,6 +438,34 @@ PROGRAMS = [
         run raised CancelledError
         """,
     ),
+    program(
+        "exception_retrieved_after_handler_ran",
+        """
+        import asyncio
+
+        def handler(loop, context):
+            print("handler", type(context["exception"]).__name__)
+
+        async def bad():
+            raise ValueError("late")
+
+        async def main():
+            asyncio.get_event_loop().set_exception_handler(handler)
+            t = asyncio.create_task(bad())
+            for _ in range(3):
+                await asyncio.sleep(0)
+            try:
+                await t
+            except ValueError as e:
+                print("still raised to a late awaiter:", e)
+
+        asyncio.run(main())
+        """,
+        """
+        handler ValueError
+        still raised to a late awaiter: late
+        """,
+    ),
 ]
 
 DEFAULT_HANDLER = """

@@ -558,7 +558,89 @@ PROGRAMS = [
 ]
 
 
-@pytest.mark.parametrize("code,expected", PROGRAMS)
+DEVICE = """
+import asyncio
+import io
+
+_MP_STREAM_POLL = const(3)
+_RD = const(1)
+_WR = const(4)
+
+
+class Device(io.IOBase):
+    # A Python stream driver: always writable, one byte per write, readable while it has data.
+    def __init__(self, data):
+        self.data = data
+        self.written = b""
+
+    def ioctl(self, req, arg):
+        if req != _MP_STREAM_POLL:
+            return -1
+        return (arg & _RD if self.data else 0) | (arg & _WR)
+
+    def read(self, n=-1):
+        n = len(self.data) if n < 0 else n
+        d, self.data = self.data[:n], self.data[n:]
+        return d
+
+    def readinto(self, buf):
+        d = self.read(len(buf))
+        buf[: len(d)] = d
+        return len(d)
+
+    def readline(self):
+        i = self.data.find(b"\\n") + 1 or len(self.data)
+        d, self.data = self.data[:i], self.data[i:]
+        return d
+
+    def write(self, buf):
+        self.written += bytes(buf[:1])
+        return 1
+"""
+
+DEVICE_PROGRAMS = [
+    pytest.param(
+        DEVICE
+        + textwrap.dedent(
+            """
+            async def main():
+                dev = Device(b"line one\\nline two\\nlast\\n")
+                r = asyncio.StreamReader(dev)
+                w = asyncio.StreamWriter(dev, {})
+                print(await r.readline())
+                print(await r.read(4))
+                buf = bytearray(3)
+                print(await r.readinto(buf), buf)
+                print(await r.readexactly(2))
+                print(await r.readline())
+                w.write(b"hello")
+                await w.drain()
+                print(dev.written)
+                try:
+                    w.get_extra_info("peername")
+                except KeyError:
+                    print("KeyError")
+
+            asyncio.run(main())
+            """
+        ),
+        textwrap.dedent(
+            """\
+            b'line one\\n'
+            b'line'
+            3 bytearray(b' tw')
+            b'o\\n'
+            b'last\\n'
+            b'hello'
+            KeyError
+            """
+        ),
+        id="python_stream_device",
+    ),
+]
+
+
+@pytest.mark.parametrize("code,expected", PROGRAMS + DEVICE_PROGRAMS)
 def test_same_output_as_builtin(board, code, expected):
     builtin, fast_io = board.differential(code)
     assert builtin == expected

@@ -795,6 +795,85 @@ PROGRAMS = [
         main done
         """,
     ),
+    program(
+        "many_tasks_awaiting_one_failing_task",
+        """
+        import asyncio
+
+        async def fail():
+            await asyncio.sleep_ms(1)
+            raise ValueError("shared")
+
+        async def awaiter(n, t):
+            try:
+                await t
+            except ValueError as e:
+                print("awaiter", n, e)
+
+        async def main():
+            t = asyncio.create_task(fail())
+            await asyncio.gather(*[awaiter(n, t) for n in range(3)])
+
+        asyncio.run(main())
+        """,
+        """
+        awaiter 0 shared
+        awaiter 1 shared
+        awaiter 2 shared
+        """,
+    ),
+    program(
+        "current_task_outside_the_loop",
+        """
+        import asyncio
+
+        try:
+            asyncio.current_task()
+        except RuntimeError:
+            print("RuntimeError before run")
+
+        async def main():
+            return asyncio.current_task().done()
+
+        print(asyncio.run(main()))
+        try:
+            asyncio.current_task()
+        except RuntimeError:
+            print("RuntimeError after run")
+        """,
+        """
+        RuntimeError before run
+        False
+        RuntimeError after run
+        """,
+    ),
+    program(
+        "sleep_zero_negative_and_tiny",
+        """
+        import asyncio
+
+        out = []
+
+        async def other():
+            for i in range(3):
+                out.append("o%d" % i)
+                await asyncio.sleep(0)
+
+        async def main():
+            asyncio.create_task(other())
+            out.append("m0")
+            out.append(str(await asyncio.sleep_ms(-5)))
+            out.append(str(await asyncio.sleep(0.0004)))
+            out.append("m1")
+            await asyncio.sleep_ms(5)
+            print(" ".join(out))
+
+        asyncio.run(main())
+        """,
+        """
+        m0 o0 None o1 None m1 o2
+        """,
+    ),
 ]
 
 

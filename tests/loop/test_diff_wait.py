@@ -564,6 +564,66 @@ PROGRAMS = [
         50 40425 [0, 1, 4, 9, 16]
         """,
     ),
+    program(
+        "wait_for_zero_and_negative_timeout",
+        """
+        import asyncio
+
+        async def at_once():
+            print("at_once ran")
+            return 5
+
+        async def after_a_yield():
+            await asyncio.sleep_ms(0)
+            print("after_a_yield ran")
+            return 6
+
+        async def main():
+            for timeout in (0, -1):
+                for coro in (at_once, after_a_yield):
+                    try:
+                        print(await asyncio.wait_for_ms(coro(), timeout))
+                    except asyncio.TimeoutError:
+                        print("timeout", timeout)
+            t = asyncio.create_task(at_once())
+            await asyncio.sleep(0)
+            print(await asyncio.wait_for_ms(t, 0))
+
+        asyncio.run(main())
+        """,
+        """
+        at_once ran
+        5
+        timeout 0
+        at_once ran
+        5
+        timeout -1
+        at_once ran
+        5
+        """,
+    ),
+    program(
+        "gather_same_task_twice_refused",
+        """
+        import asyncio
+
+        async def job():
+            await asyncio.sleep_ms(1)
+            return 1
+
+        async def main():
+            t = asyncio.create_task(job())
+            try:
+                await asyncio.gather(t, t)
+            except RuntimeError as e:
+                print("RuntimeError", e)
+
+        asyncio.run(main())
+        """,
+        """
+        RuntimeError can't gather
+        """,
+    ),
 ]
 
 
