@@ -4,4 +4,4 @@ metadata(
     license="MIT",
 )
 
-module("asyn.py")
+package("asyn")

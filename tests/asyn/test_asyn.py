@@ -7,7 +7,7 @@ API the three share. The expected output is written out in each test.
 import textwrap
 
 import pytest
-from harness import LOOPS
+from harness import LOOPS, REPO
 
 RUNTIMES = (*LOOPS, "cpython")
 
@@ -883,7 +883,7 @@ def test_steady_state_allocation(board, loop):
 
 
 def test_readme_example(board, runtime):
-    readme = (board.packages["asyn"].files[0][1].parent / "README.md").read_text()
+    readme = (REPO / board.packages["asyn"].path / "README.md").read_text()
     example = readme.split("```python\n")[1].split("```")[0]
     out = run(board, runtime, example)
     assert out == "got 0\ngot 10\ngot 20\ncancelled True\nrunning False\nresults [0, 1, 4, 9]\n"
