@@ -874,6 +874,39 @@ PROGRAMS = [
         m0 o0 None o1 None m1 o2
         """,
     ),
+    program(
+        "steps_and_sleeps_with_the_heap_locked",
+        """
+        import asyncio
+        import micropython
+
+        async def other():
+            while True:
+                await asyncio.sleep_ms(0)
+
+        async def main():
+            t = asyncio.create_task(other())
+            for _ in range(3):
+                await asyncio.sleep_ms(1)
+            micropython.heap_lock()
+            try:
+                for _ in range(20):
+                    await asyncio.sleep_ms(0)
+                for _ in range(10):
+                    await asyncio.sleep_ms(1)
+                ok = True
+            except MemoryError:
+                ok = False
+            micropython.heap_unlock()
+            t.cancel()
+            print("steps and sleeps with the heap locked:", ok)
+
+        asyncio.run(main())
+        """,
+        """
+        steps and sleeps with the heap locked: True
+        """,
+    ),
 ]
 
 

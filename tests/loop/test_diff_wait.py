@@ -624,6 +624,38 @@ PROGRAMS = [
         RuntimeError can't gather
         """,
     ),
+    program(
+        "wait_for_times_out_before_inner_starts",
+        """
+        import asyncio
+        import time
+
+        async def hog(ms):
+            # Ready before wait_for's inner task: runs past the whole timeout first.
+            t = time.ticks_ms()
+            while time.ticks_diff(time.ticks_ms(), t) < ms:
+                pass
+
+        async def never():
+            print("inner started")
+            await asyncio.sleep(10)
+
+        async def main():
+            asyncio.create_task(hog(20))
+            try:
+                await asyncio.wait_for_ms(never(), 5)
+            except asyncio.TimeoutError:
+                print("TimeoutError")
+            except asyncio.CancelledError:
+                print("wrong: CancelledError")
+
+        asyncio.run(main())
+        """,
+        """
+        inner started
+        TimeoutError
+        """,
+    ),
 ]
 
 
