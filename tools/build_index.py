@@ -212,11 +212,15 @@ def merge(existing, packages, releases):
         if entry is None:
             entry = entries[name] = {"name": name, "versions": {}, "releases": {}}
         old = entry["releases"].get(pkg.version)
-        if old is not None and old != record:
-            raise BuildError(
-                f"{name} {pkg.version} is released and its content changed: "
-                f"{describe_change(old, record)}; bump its version"
-            )
+        if old is not None:
+            if old["deps"] != record["deps"] or old["files"].get(PY) != record["files"][PY]:
+                raise BuildError(
+                    f"{name} {pkg.version} is released and its content changed: "
+                    f"{describe_change(old, record)}; bump its version"
+                )
+            # Same sources: the released files stay as they are, even if today's mpy-cross
+            # compiles them differently; a variant the release lacks is added.
+            record = {"deps": old["deps"], "files": {**record["files"], **old["files"]}}
         released = sorted(entry["releases"], key=version_key)
         if released and version_key(pkg.version) < version_key(released[-1]):
             raise BuildError(
@@ -312,14 +316,18 @@ def write_tree(tree, entries, packages, releases, updated):
     tree = Path(tree)
     for name in sorted(packages):
         version = packages[name].version
-        record, blobs = releases[name]
+        record = entries[name]["releases"][version]
+        blobs = releases[name][1]
         for variant, files in record["files"].items():
             text = package_json(version, files, record["deps"])
             folder = tree / "package" / variant / name
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{version}.json").write_text(text)
             (folder / "latest.json").write_text(text)
+        used = {digest for files in record["files"].values() for digest in files.values()}
         for digest, data in sorted(blobs.items()):
+            if digest not in used:
+                continue  # an unreleased recompilation of a released file
             path = tree / blob_path(digest)
             if path.exists():
                 if sha256(path.read_bytes()) != digest:

@@ -20,11 +20,11 @@ EPOCH = "1700000000"
 MPREMOTE = shutil.which("mpremote", path=str(Path(sys.executable).parent)) or "mpremote"
 
 
-def build(repo, out, check=True):
+def build(repo, out, check=True, args=()):
     """Run the real ``build_index.py --out`` on ``repo``; return the CompletedProcess."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
     proc = subprocess.run(
-        [sys.executable, str(BUILD_INDEX), "--repo", str(repo), "--out", str(out)],
+        [sys.executable, str(BUILD_INDEX), "--repo", str(repo), "--out", str(out), *args],
         capture_output=True,
         text=True,
         env=env,

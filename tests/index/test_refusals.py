@@ -2,6 +2,7 @@
 
 import json
 
+import build_index
 import pytest
 from indexkit import build, tree_hashes, verify
 
@@ -150,3 +151,22 @@ def test_package_removed_from_the_sources_stays_installable(released):
     assert after["package/6/beta/latest.json"] == before["package/6/beta/latest.json"]
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".index.")] == []
     assert verify(out).returncode == 0
+
+
+def test_new_compiler_leaves_released_mpy_files_alone(released, tmp_path):
+    """Released .mpy files never change, even when mpy-cross now compiles them differently."""
+    repo, out = released
+    real = build_index.find_mpy_cross()
+    other = tmp_path / "mpy-cross-O3"
+    other.write_text(f'#!/bin/sh\nexec "{real}" -O3 "$@"\n')  # -O3: no line numbers
+    other.chmod(0o755)
+    before = tree_hashes(out)
+    released_1_0 = json.loads((out / "index.json").read_text())["packages"][0]["releases"]
+    build(repo.root, out, args=["--mpy-cross", str(other)])
+    assert tree_hashes(out) == before
+    repo.package("alpha", "1.1.0", {"alpha.py": "def value():\n    return 2\n"})
+    build(repo.root, out, args=["--mpy-cross", str(other)])
+    assert verify(out).returncode == 0
+    releases = json.loads((out / "index.json").read_text())["packages"][0]["releases"]
+    assert releases["1.0.0"] == released_1_0["1.0.0"]
+    assert sorted(releases) == ["1.0.0", "1.1.0"]
