@@ -884,27 +884,33 @@ PROGRAMS = [
             while True:
                 await asyncio.sleep_ms(0)
 
-        async def main():
-            t = asyncio.create_task(other())
-            for _ in range(3):
-                await asyncio.sleep_ms(1)
+        async def locked(ms, n):
             micropython.heap_lock()
             try:
-                for _ in range(20):
-                    await asyncio.sleep_ms(0)
-                for _ in range(10):
-                    await asyncio.sleep_ms(1)
+                for _ in range(n):
+                    await asyncio.sleep_ms(ms)
                 ok = True
             except MemoryError:
                 ok = False
             micropython.heap_unlock()
+            return ok
+
+        async def main():
+            t = asyncio.create_task(other())
+            for _ in range(3):
+                await asyncio.sleep_ms(1)
+            print("steps beside another task:", await locked(0, 20))
+            print("sleeps beside another task:", await locked(1, 5))
             t.cancel()
-            print("steps and sleeps with the heap locked:", ok)
+            await asyncio.sleep_ms(1)
+            print("sleeps with the loop idle:", await locked(1, 5))
 
         asyncio.run(main())
         """,
         """
-        steps and sleeps with the heap locked: True
+        steps beside another task: True
+        sleeps beside another task: True
+        sleeps with the loop idle: True
         """,
     ),
 ]
