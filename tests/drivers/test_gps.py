@@ -5,6 +5,8 @@ StreamReader, under CPython; the outputs must agree. Sentences get their checksu
 ``nmea()`` helper, so the test data says what it means.
 """
 
+from harness import REPO
+
 # Shared by every program: sentence builder and a printable view of the driver's state.
 COMMON = r"""
 import asyncio
@@ -602,3 +604,13 @@ def test_live_driver_waits_and_recovers(board, loop):
     reads; a receiver that restarts mid-sentence or mid-set; noise before a sentence."""
     out = run_both(board, loop, LIVE, GSV=GSV_SET)
     assert out == LIVE_OUT
+
+
+def test_readme_example(board, loop):
+    readme = (REPO / board.packages["as-gps"].path / "README.md").read_text()
+    example = readme.split("```python\n")[1].split("```")[0]
+    assert board.output(example, loop=loop) == (
+        "fix  53° 21.6802' N   6° 30.3371' W 10:27:51\n"
+        "[53.361336666666666, 'N'] 54.2 8\n"
+        "May 28th, 2011 0.11 km/h\n"
+    )
