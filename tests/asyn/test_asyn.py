@@ -938,3 +938,52 @@ def test_cancelled_after_wake_up(board, runtime):
         busy True
         """,
     )
+
+
+def test_member_cancels_its_own_group(board, runtime):
+    check(
+        board,
+        runtime,
+        """
+        import asyncio, asyn
+
+        @asyn.cancellable
+        async def sibling(n):
+            try:
+                await asyncio.sleep(1)
+            finally:
+                print('sibling', n, 'ended')
+
+        @asyn.cancellable
+        async def leader():
+            await asyncio.sleep(0.01)
+            try:
+                await asyn.Cancellable.cancel_all('crew')
+            finally:
+                print('leader ended last')
+
+        @asyn.cancellable
+        async def loner():
+            await asyn.NamedTask.cancel('loner')
+            print('not reached')
+
+        async def main():
+            tasks = [asyncio.create_task(asyn.Cancellable(sibling, n, group='crew')()) for n in range(2)]
+            tasks.append(asyncio.create_task(asyn.Cancellable(leader, group='crew')()))
+            tasks.append(asyncio.create_task(asyn.NamedTask('loner', loner)()))
+            for t in tasks:
+                try:
+                    await t
+                except asyn.StopTask:
+                    pass
+            print('crew', asyn.Cancellable._is_running('crew'), 'loner', asyn.NamedTask.is_running('loner'))
+
+        asyncio.run(main())
+        """,
+        """
+        sibling 0 ended
+        sibling 1 ended
+        leader ended last
+        crew False loner False
+        """,
+    )

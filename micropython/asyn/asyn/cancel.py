@@ -81,23 +81,31 @@ class Cancellable:
 
     @classmethod
     async def cancel_all(cls, group=0, nowait=False):
-        """Cancel every live task of ``group``; unless ``nowait``, wait until all have ended."""
-        numbers = [n for n, entry in cls.tasks.items() if entry[_GROUP] == group]
-        for n in numbers:
-            entry = cls.tasks[n]
-            entry[_CANCEL] = True
-            task = entry[_TASK]
-            if task is not None and not task.done():
-                task.cancel()  # a second cancel of the same task is harmless
-        if nowait:
-            return
-        ended = asyncio.Event()
-        cls._watchers.append(ended)
-        try:
-            while any(n in cls.tasks for n in numbers):
-                await ended.wait()
-        finally:
-            cls._watchers.remove(ended)
+        """Cancel every live task of ``group``; unless ``nowait``, wait until all have ended.
+        Called by a member of the group, it ends that member last, with StopTask."""
+        me = asyncio.current_task()
+        numbers = []
+        in_group = False
+        for n, entry in cls.tasks.items():
+            if entry[_GROUP] == group:
+                entry[_CANCEL] = True
+                task = entry[_TASK]
+                if task is me:
+                    in_group = True
+                    continue
+                numbers.append(n)
+                if task is not None and not task.done():
+                    task.cancel()  # a second cancel of the same task is harmless
+        if not nowait:
+            ended = asyncio.Event()
+            cls._watchers.append(ended)
+            try:
+                while any(n in cls.tasks for n in numbers):
+                    await ended.wait()
+            finally:
+                cls._watchers.remove(ended)
+        if in_group:
+            raise StopTask
 
     @classmethod
     def _is_running(cls, group=0):
