@@ -987,3 +987,43 @@ def test_member_cancels_its_own_group(board, runtime):
         crew False loner False
         """,
     )
+
+
+def test_event_and_lock_waits_with_the_heap_locked_on_fast_io(board):
+    # fast_io's own Event and Lock waits allocate nothing; asyn's Event and Lock add nothing.
+    code = """
+import asyncio, micropython, asyn
+
+async def main():
+    ev = asyn.Event()
+    lock = asyn.Lock()
+    count = [0]
+
+    async def waiter():
+        while True:
+            await ev
+            ev.clear()
+            await lock.acquire()
+            count[0] += 1
+            lock.release()
+
+    asyncio.create_task(waiter())
+    for _ in range(3):  # steady state
+        ev.set(1)
+        await asyncio.sleep(0)
+    await lock.acquire()
+    micropython.heap_lock()
+    try:
+        for _ in range(100):
+            ev.set(1)
+            await asyncio.sleep(0)  # the waiter wakes, then waits for the lock
+            lock.release()
+            await asyncio.sleep(0)  # the waiter takes and releases the lock
+            await lock.acquire()
+    finally:
+        micropython.heap_unlock()
+    print(count[0])
+
+asyncio.run(main())
+"""
+    assert board.output(code, loop="fast_io") == "103\n"
