@@ -569,12 +569,16 @@ async def main():
     feed.send(b"\xff\x00\x13noise" + nmea("GPVTG,200.0,T,,M,002.0,N,003.7,K,A").encode())
     await settle(gps, lines + 5)
     print("noise|" + fmt(gps.course) + "|" + stats(gps))
+    # White space before a sentence is no fragment
+    feed.send(b"\r " + nmea("GPVTG,300.0,T,,M,002.0,N,003.7,K,A").encode())
+    await settle(gps, lines + 6)
+    print("white space|" + fmt(gps.course) + "|" + stats(gps))
     # A restart in the middle of a GSV set: the broken set is dropped, the next one stored.
     t = asyncio.create_task(wait("satellites", gps.get_satellite_data()))
     feed.send("".join([nmea(s) for s in GSV[:2]]).encode() + b"$GPGSV,3,3,12,04,1" +
               nmea("GPGSV,2,1,05,10,10,010,10,11,11,011,11,12,12,012,,13,13,013,13").encode() +
               nmea("GPGSV,2,2,05,14,14,014,14").encode())
-    await settle(gps, lines + 10)
+    await settle(gps, lines + 11)
     await t
     print("gsv restart|" + fmt(gps.satellites_in_view) + "|" + ",".join(done) + "|" + stats(gps))
 
@@ -595,7 +599,8 @@ half|232.900000|bad=0 crc=0 clean=9 parsed=8 rejected=1 unsupported=0
 whole|100.000000|bad=0 crc=0 clean=10 parsed=9 rejected=1 unsupported=0
 restart|[[37,49.190000,N],400.000000,9]|bad=1 crc=0 clean=11 parsed=10 rejected=1 unsupported=0
 noise|200.000000|bad=2 crc=0 clean=12 parsed=11 rejected=1 unsupported=0
-gsv restart|5|satellites [10,11,12,13,14]|bad=3 crc=0 clean=16 parsed=15 rejected=1 unsupported=0
+white space|300.000000|bad=2 crc=0 clean=13 parsed=12 rejected=1 unsupported=0
+gsv restart|5|satellites [10,11,12,13,14]|bad=3 crc=0 clean=17 parsed=16 rejected=1 unsupported=0
 """
 
 

@@ -138,7 +138,8 @@ def corrupt(rnd, bodies):
             wire.append(bytes(rnd.choice(NOISE) for _ in range(rnd.randrange(0, 40))) + b"\n")
             bad += 1
         elif kind == "prefix":  # noise on the same line, before the sentence
-            wire.append(bytes(rnd.choice(NOISE) for _ in range(rnd.randrange(1, 20))))
+            noise = bytes(rnd.choice(NOISE) for _ in range(rnd.randrange(0, 20)))
+            wire.append(noise + bytes([rnd.choice(PRINTABLE[1:])]))  # not just white space
             bad += 1
         elif kind == "long":  # well formed, but longer than a sentence may be
             line = sentence(body + ",0" * ((_LIMIT - len(body)) // 2 + 1))

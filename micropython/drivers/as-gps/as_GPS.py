@@ -205,7 +205,8 @@ class AS_GPS:
             self._update(line)
 
     def _update(self, line):
-        """Check and parse one line of bytes. Returns the sentence type it stored, or None."""
+        """Check and parse one line of bytes. Return the type of the sentence stored, 0 for a
+        GSV sentence held until its set is complete, or None."""
         end = len(line)
         while end and line[end - 1] in b"\r\n ":
             end -= 1
@@ -213,7 +214,7 @@ class AS_GPS:
         if start < 0:
             self.bad_sentences += 1
             return None
-        if start:  # a fragment: the receiver restarted, or garbage before the sentence
+        if start and line[:start].strip():  # the receiver restarted, or noise on the line
             self.bad_sentences += 1
         star = end - 3
         if star <= start or line[star] != _STAR or end - start > self._SENTENCE_LIMIT:
