@@ -619,3 +619,20 @@ def test_readme_example(board, loop):
         "[53.361336666666666, 'N'] 54.2 8\n"
         "May 28th, 2011 0.11 km/h\n"
     )
+
+
+HUGE = r"""
+async def main():
+    rmc = "GPRMC,092751.000,A,5321.6802,N,00630.3371,W,0.06,31.66,280511,,,A"
+    gps = await drive(b"$GP" + b"9" * 100000 + b"\r\n" + nmea(rmc).encode())
+    print(gps.bad_sentences > 0, gps.crc_fails, gps.clean_sentences, gps.utc)
+
+
+asyncio.run(main())
+"""
+
+
+def test_huge_line_then_a_sentence(board, loop):
+    # CPython's StreamReader refuses a line over 64 KB, the unix port's reads it: either way
+    # it is counted and the reader goes on.
+    assert run_both(board, loop, HUGE) == "True 0 1 (9, 27, 51)\n"
