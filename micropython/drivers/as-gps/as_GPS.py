@@ -295,7 +295,7 @@ class AS_GPS:
             raise ValueError
         dmy = _integer(d, 10100, 311299)
         day, month, year = dmy // 10000, dmy // 100 % 100, 2000 + dmy % 100
-        if mi > 59 or s > 60 or not 1 <= month <= 12 or day < 1:  # s = 60: a leap second
+        if mi > 59 or s > 60 or not 1 <= month <= 12:  # s = 60: a leap second
             raise ValueError
         if day > _MONTH_DAYS[month - 1] + (month == 2 and year % 4 == 0):  # to 2099
             raise ValueError
