@@ -459,6 +459,11 @@ def verify_entries(root, entries):
                 folder / f"{latest}.json"
             ).read_bytes():
                 problems.append(f"package/{variant}/{name}/latest.json is not {latest}.json")
+    for path in sorted((root / "package").glob("*/*/*.json")):
+        variant, name, version = path.parent.parent.name, path.parent.name, path.stem
+        listed = entries.get(name, {}).get("versions", {}).get(variant, [])
+        if version != "latest" and version not in listed:
+            problems.append(f"{path.relative_to(root)} is not a release index.json lists")
     if not problems:  # a cycle makes both clients recurse until they crash
         try:
             check_dependencies(entries)

@@ -100,3 +100,11 @@ def test_malformed_index_json(index):
     proc = verify(index)
     assert proc.returncode == 1
     assert "index.json: malformed entry" in proc.stderr
+
+
+def test_package_json_the_index_does_not_list(index):
+    stray = index / "package" / "6" / "alpha" / "2.0.0.json"
+    stray.write_text((index / "package" / "6" / "alpha" / "1.0.0.json").read_text())
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "package/6/alpha/2.0.0.json is not a release index.json lists" in proc.stderr
