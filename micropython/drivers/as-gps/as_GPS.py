@@ -237,7 +237,9 @@ class AS_GPS:
             return None
         self.clean_sentences += 1
         sid = fields[0]
-        parser = self._PARSERS.get(sid)
+        parser = None
+        if len(sid) == 5 and sid[:2] in _TALKERS:
+            parser = self._PARSERS.get(sid[2:])
         if parser is None:
             self.unsupported_sentences += 1
             if self.parse(fields):
@@ -429,14 +431,7 @@ class AS_GPS:
         self._got(_HAS_ANY | _HAS_SATELLITES)
         return GSV
 
-    # By sentence ID, e.g. "GNRMC": every talker with every sentence type
-    _PARSERS = {
-        talker + kind: parser
-        for kind, parser in (
-            ("RMC", _rmc), ("GLL", _gll), ("VTG", _vtg), ("GGA", _gga), ("GSA", _gsa), ("GSV", _gsv)
-        )
-        for talker in _TALKERS
-    }  # fmt: skip
+    _PARSERS = {"RMC": _rmc, "GLL": _gll, "VTG": _vtg, "GGA": _gga, "GSA": _gsa, "GSV": _gsv}
 
     # Waiting for data
     async def _wait(self, done):
