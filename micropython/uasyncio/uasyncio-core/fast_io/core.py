@@ -14,6 +14,7 @@
 
 import sys
 from collections import deque
+from time import sleep_ms as _sleep_ms
 from time import ticks_add, ticks_diff
 from time import ticks_ms as ticks
 
@@ -112,22 +113,20 @@ class _Sleeping:
 
 
 class _Deadline(_Sleeping):
-    # The data of a task waiting for a deadline (wait_for): it wakes ahead of the round-robin.
+    # The data of a task sleeping until a timeout (wait_for): it wakes ahead of the round-robin.
     pass
 
 
-def _sleep_until(t, when, how=_Sleeping):
+def _sleep_until(t, when):
     n = t._node
     if n is None:
         n = t._node = _Node(t)
     _timers.push(n, when)
-    t.data = how
+    t.data = _Sleeping
 
 
 # "Yield" once, then raise StopIteration: one shared instance, so sleeping allocates nothing.
 class SingletonGenerator:
-    how = _Sleeping  # What a timed sleep waits as
-
     def __init__(self):
         self.state = None
 
@@ -145,7 +144,7 @@ class SingletonGenerator:
             return _Q
         if s is not None:
             self.state = None
-            _sleep_until(cur_task, s, self.how)
+            _sleep_until(cur_task, s)
             return _Q
         _stop.__traceback__ = None
         raise _stop
@@ -161,17 +160,6 @@ def sleep_ms(t, sgen=SingletonGenerator()):  # noqa: B008 (one shared instance)
 # Pause task execution for the given time (in seconds)
 def sleep(t):
     return sleep_ms(int(t * 1000))
-
-
-class _DeadlineGenerator(SingletonGenerator):
-    how = _Deadline
-
-
-# Sleep until a deadline that must be met promptly (wait_for's timeout).
-def deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008
-    assert sgen.state is None
-    sgen.state = ticks_add(ticks(), t) if t > 0 else True
-    return sgen
 
 
 ################################################################################
@@ -491,9 +479,11 @@ def _expire_timers():
         _timers.pop()
         t = n.coro
         if t.data is _Deadline:
+            # A timeout: it takes effect at once
             t.data = None
             _expedite(t)
         else:
+            # Behind the tasks that became ready before it was due, as in the built-in's heap
             _schedule(t)
 
 
@@ -510,9 +500,7 @@ def _idle_ms():
 
 def _idle(dt):
     if dt > 0:
-        from time import sleep_ms as _sleep
-
-        _sleep(dt)
+        _sleep_ms(dt)
 
 
 # Create a new task from a coroutine and run it until it finishes

@@ -5,6 +5,9 @@ from . import core
 
 
 async def _run(waiter, aw):
+    if waiter.data is core._Sleeping:
+        # From now on the timeout takes effect at once (it could not before aw started).
+        waiter.data = core._Deadline
     try:
         result = await aw
         status = True
@@ -21,7 +24,7 @@ async def _run(waiter, aw):
             waiter.data = core.CancelledError(status, result)
 
 
-async def wait_for(aw, timeout, sleep=None):
+async def wait_for(aw, timeout, sleep=core.sleep):
     aw = core._promote_to_task(aw)
     if timeout is None:
         return await aw
@@ -30,12 +33,8 @@ async def wait_for(aw, timeout, sleep=None):
     runner_task = core.create_task(_run(core.cur_task, aw))
 
     try:
-        # Wait for the timeout to elapse: the deadline wakes this task ahead of the
-        # round-robin tasks, so the timeout takes effect promptly.
-        if sleep is None:
-            await core.deadline_ms(int(timeout * 1000))
-        else:
-            await sleep(timeout)
+        # Wait for the timeout to elapse.
+        await sleep(timeout)
     except core.CancelledError as er:
         status = er.value
         if status is None:
@@ -56,7 +55,7 @@ async def wait_for(aw, timeout, sleep=None):
 
 
 def wait_for_ms(aw, timeout):
-    return wait_for(aw, timeout, core.deadline_ms)
+    return wait_for(aw, timeout, core.sleep_ms)
 
 
 class _Remove:
