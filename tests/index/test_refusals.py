@@ -170,3 +170,15 @@ def test_new_compiler_leaves_released_mpy_files_alone(released, tmp_path):
     releases = json.loads((out / "index.json").read_text())["packages"][0]["releases"]
     assert releases["1.0.0"] == released_1_0["1.0.0"]
     assert sorted(releases) == ["1.0.0", "1.1.0"]
+
+
+def test_hash_prefix_collision(source_repo, tmp_path, monkeypatch):
+    # With one hex digit per blob name, 20 blobs in 16 names must collide.
+    monkeypatch.setattr(build_index, "HASH_PREFIX", 1)
+    files = {f"mod{i}.py": f"x = {i}\n" for i in range(10)}
+    source_repo.package("alpha", "1.0.0", files)
+    out = tmp_path / "index"
+    with pytest.raises(build_index.BuildError, match="hash prefix collision on . \\(alpha\\)"):
+        build_index.build(source_repo.root, out)
+    assert not out.exists()
+    assert list(tmp_path.glob(".index.*")) == []
