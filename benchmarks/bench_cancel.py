@@ -1,0 +1,104 @@
+# Cancellation and timeout latency under load (ten tasks, each busy 1 ms between yields), for a
+# task that sleeps, waits on I/O (a socket with no data) or waits at low priority (after_ms,
+# fast_io only: "nan" on the built-in). Cancellation: from Task.cancel() in another task until
+# the victim's except clause runs. Timeout: from the wait_for deadline until TimeoutError
+# reaches the waiting task (the load's 1 ms blocks are part of any loop's figure). A wait_for
+# that raises anything but TimeoutError is counted in timeout_wrong_exceptions. Worst cases
+# include the host's noise (other processes, the collector). "--quick" runs tiny sizes.
+import asyncio
+import sys
+import time
+
+from machine_sim.loopback import socket_pair
+
+LOAD_TASKS = 10
+BUSY_MS = 1
+SAMPLES = 3 if "--quick" in sys.argv else 30
+NEVER_S = 10
+
+
+async def busy():
+    while True:
+        t = time.ticks_us()
+        while time.ticks_diff(time.ticks_us(), t) < BUSY_MS * 1000:
+            pass
+        await asyncio.sleep_ms(0)
+
+
+async def victim(kind, sreader, stamps):
+    try:
+        if kind == "sleep":
+            await asyncio.sleep(NEVER_S)
+        elif kind == "io":
+            await sreader.readinto(bytearray(1))
+        else:
+            await asyncio.after_ms(NEVER_S * 1000)
+    except asyncio.CancelledError:
+        stamps[1] = time.ticks_us()
+
+
+async def cancel_latency(kind, sreader):
+    lat = []
+    stamps = [0, 0]
+    for i in range(SAMPLES):
+        stamps[1] = 0
+        v = asyncio.create_task(victim(kind, sreader, stamps))
+        await asyncio.sleep_ms(2 + i % 5)
+        stamps[0] = time.ticks_us()
+        v.cancel()
+        while not stamps[1]:
+            await asyncio.sleep_ms(0)
+        lat.append(time.ticks_diff(stamps[1], stamps[0]))
+    return lat
+
+
+async def never():
+    await asyncio.sleep(NEVER_S)
+
+
+async def timeout_latency():
+    lat = []
+    wrong = 0
+    for i in range(SAMPLES):
+        timeout = 5 + i % 5
+        deadline = time.ticks_add(time.ticks_us(), timeout * 1000)
+        try:
+            await asyncio.wait_for_ms(never(), timeout)
+        except asyncio.TimeoutError:
+            lat.append(time.ticks_diff(time.ticks_us(), deadline))
+        except asyncio.CancelledError:
+            wrong += 1
+    return lat, wrong
+
+
+def report(name, lat):
+    if not lat:
+        for stat in ("mean", "median", "worst"):
+            print("RESULT %s_%s_us nan us" % (name, stat))
+        return
+    lat.sort()
+    print("RESULT %s_mean_us %.1f us" % (name, sum(lat) / len(lat)))
+    print("RESULT %s_median_us %.1f us" % (name, lat[len(lat) // 2]))
+    print("RESULT %s_worst_us %.1f us" % (name, lat[-1]))
+
+
+async def main():
+    wire, end = socket_pair()
+    end.setblocking(False)
+    sreader = asyncio.StreamReader(end)
+    load = [asyncio.create_task(busy()) for _ in range(LOAD_TASKS)]
+    await asyncio.sleep_ms(0)
+    report("cancel_sleep", await cancel_latency("sleep", sreader))
+    report("cancel_io", await cancel_latency("io", sreader))
+    lp = hasattr(asyncio, "after_ms")
+    report("cancel_low_priority", await cancel_latency("lp", sreader) if lp else [])
+    lat, wrong = await timeout_latency()
+    report("timeout_sleep", lat)
+    print("RESULT timeout_wrong_exceptions %d of %d" % (wrong, SAMPLES))
+    for t in load:
+        t.cancel()
+    wire.close()
+    end.close()
+
+
+asyncio.run(main())
