@@ -62,6 +62,7 @@ try:
     class ThreadSafeFlag(io.IOBase):
         def __init__(self):
             self.state = 0
+            self._waiter = None
 
         def ioctl(self, req, flags):
             if req == 3:  # MP_STREAM_POLL
@@ -86,7 +87,8 @@ try:
                 self.state = 0
                 core._stop.__traceback__ = None
                 raise core._stop
-            return core._io_queue().queue_read(self)
+            # The scheduler looks at the flag at each pass (and polls it when idle).
+            return core._io_queue().wait_flag(self)
 
         def send(self, _):
             return self.__next__()
