@@ -125,3 +125,52 @@ def test_commands_and_replies(board, loop):
         "utc (9, 27, 51)",
         "stats 8 5 7",
     ]
+
+
+CPYTHON = r"""
+import asyncio
+import as_rwGPS
+
+
+class Writer:  # what an asyncio.StreamWriter on the UART would be given
+    def __init__(self):
+        self.data = b""
+
+    def write(self, data):
+        self.data += data
+
+    async def drain(self):
+        pass
+
+
+async def main():
+    reader, writer = asyncio.StreamReader(), Writer()
+    msgs = []
+    gps = as_rwGPS.GPS(reader, writer, msg_cb=lambda g, m: msgs.append(m))
+    await gps.baudrate()
+    await gps.baudrate(38400)
+    await gps.update_interval()
+    await gps.update_interval(100)
+    await gps.enable()
+    await gps.enable(gll=1, rmc=1, vtg=0, gga=1, gsa=0, gsv=0, chan=5)
+    for cmd in range(as_rwGPS.HOT_START, as_rwGPS.NO_ANTENNA + 1):
+        await gps.command(cmd)
+    print(repr(writer.data))
+    reader.feed_data(as_rwGPS.sentence("PMTK705,AXN_2.31_3339_13101700,5632,PA6H,1.0"))
+    reader.feed_data(as_rwGPS.sentence("PGTOP,11,2"))
+    reader.feed_eof()
+    await gps._task
+    print(msgs, gps.version, gps.antenna)
+
+
+asyncio.run(main())
+"""
+
+
+def test_runs_under_cpython(board):
+    data, replies = board.run_cpython(CPYTHON).splitlines()
+    assert ast.literal_eval(data) == b"".join(SENT)
+    assert replies == (
+        "[['version', 'AXN_2.31_3339_13101700', '5632', 'PA6H', '1.0'], ['antenna', 2]] "
+        "['AXN_2.31_3339_13101700', '5632', 'PA6H', '1.0'] 2"
+    )
