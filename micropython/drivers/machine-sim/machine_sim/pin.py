@@ -17,6 +17,8 @@ import machine
 
 import micropython
 
+from . import clock
+
 _pins = {}  # id -> Pin: one object per physical pin
 _UNCHANGED = const(-1)
 
@@ -39,7 +41,7 @@ def enable_irq(state=True):
     _irq_enabled = state
     while _irq_enabled and _irq_pending:
         pin, level = _irq_pending.pop(0)
-        pin._service(level)
+        pin._service(level, clock.ticks_us())  # serviced late, as on a board
 
 
 def _report(exc):
@@ -164,12 +166,16 @@ class Pin(machine.PinBase):
 
     # The simulated world outside the chip.
 
-    def external(self, level):
-        """Drive the pin from outside: 0 or 1, or ``None`` to let it float to its pull."""
-        self._ext = level if level is None else (1 if level else 0)
-        self._update()
+    def external(self, level, at_us=None):
+        """Drive the pin from outside: 0 or 1, or ``None`` to let it float to its pull.
 
-    def _update(self):
+        ``at_us``: the ``ticks_us()`` time the edge was due (``play`` passes it), which a
+        hard handler reads through ``machine_sim.clock`` however late the simulation runs.
+        """
+        self._ext = level if level is None else (1 if level else 0)
+        self._update(at_us)
+
+    def _update(self, at_us=None):
         mode = self._mode
         if mode == Pin.OUT:
             level = self._out
@@ -186,12 +192,14 @@ class Pin(machine.PinBase):
             Pin.IRQ_RISING if level else Pin.IRQ_FALLING
         ):
             return
+        if at_us is None:
+            at_us = clock.ticks_us()
         if _irq_enabled:
-            self._service(level)
+            self._service(level, at_us)
         else:
             _irq_pending.append((self, level))
 
-    def _service(self, level):
+    def _service(self, level, at_us):
         self._flags = Pin.IRQ_RISING if level else Pin.IRQ_FALLING
         if not self._hard:
             try:
@@ -200,14 +208,17 @@ class Pin(machine.PinBase):
                 pass  # schedule queue full: the firmware drops the event too
             return
         handler = self._handler
+        clock._enter(at_us)
         micropython.heap_lock()
         try:
             handler(self)
         except Exception as exc:
             micropython.heap_unlock()
+            clock._leave()
             self._fail(exc)
             return
         micropython.heap_unlock()
+        clock._leave()
 
     def _run_soft(self, pin):
         handler = self._handler

@@ -33,7 +33,7 @@ async def play(pin, edges, burst_us=BURST_US, spin_us=SPIN_US):
                 due = ticks_us()  # woke up late: the edge happens now
         while ticks_diff(due, ticks_us()) > 0:
             pass
-        pin.external(level)
+        pin.external(level, due)
         t = due
 
 
