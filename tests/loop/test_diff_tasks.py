@@ -913,6 +913,39 @@ PROGRAMS = [
         sleeps with the loop idle: True
         """,
     ),
+    program(
+        "ten_thousand_tasks_created_and_cancelled_leak_nothing",
+        """
+        import asyncio
+        import gc
+
+        async def sleeper():
+            await asyncio.sleep(10)
+
+        async def main():
+            for _ in range(100):
+                asyncio.create_task(sleeper()).cancel()
+            await asyncio.sleep_ms(1)
+            gc.collect()
+            before = gc.mem_alloc()
+            for i in range(10_000):
+                t = asyncio.create_task(sleeper())
+                if i % 2:
+                    await asyncio.sleep_ms(0)  # half of them start sleeping first
+                t.cancel()
+                if i % 100 == 0:
+                    await asyncio.sleep_ms(0)
+            await asyncio.sleep_ms(1)
+            gc.collect()
+            # A leak of even 1 byte per task would show as 10 KB.
+            print("heap back where it started:", gc.mem_alloc() - before < 1024)
+
+        asyncio.run(main())
+        """,
+        """
+        heap back where it started: True
+        """,
+    ),
 ]
 
 
