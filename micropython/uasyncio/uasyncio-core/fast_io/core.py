@@ -352,6 +352,9 @@ def _yielded(t, r):
             _sleep_until(t, ticks_add(ticks(), r))
         else:
             _schedule(t)
+    elif isinstance(r, SingletonGenerator):
+        # yield sleep_ms(ms) (or after_ms): the awaitable schedules the task
+        r.__next__()
     elif hasattr(r, "send"):
         # yield <coro>: run it as a new task, and continue this one.
         create_task(r)

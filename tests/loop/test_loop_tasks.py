@@ -1,0 +1,141 @@
+"""Task names, all_tasks() and the 2019 API (callbacks, cancel(coro), yield forms, streams)."""
+
+
+def test_names_and_all_tasks(board):
+    out = board.output(
+        """
+import asyncio
+
+async def nap():
+    await asyncio.sleep_ms(5)
+
+async def main():
+    me = asyncio.current_task()
+    a = asyncio.create_task(nap(), name="reader")
+    b = asyncio.create_task(nap())
+    print(a.get_name(), b.get_name().startswith("Task-"), me.get_name().startswith("Task-"))
+    b.set_name("writer")
+    print(b.get_name())
+    print(sorted(t.get_name() for t in asyncio.all_tasks() if t is not me))
+    print(me in asyncio.all_tasks())
+    await asyncio.gather(a, b)
+    print(asyncio.all_tasks() == {me})
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.splitlines() == [
+        "reader True True",
+        "writer",
+        "['reader', 'writer']",
+        "True",
+        "True",
+    ]
+
+
+def test_2019_loop_api(board):
+    out = board.output(
+        """
+import uasyncio as asyncio
+
+log = []
+
+def cb(*args):
+    log.append(args)
+
+def legacy():  # a 2019 generator coroutine
+    log.append("legacy start")
+    yield  # round-robin
+    yield 5  # sleep 5 ms
+    yield asyncio.sleep_ms(1)
+    log.append("legacy end")
+    return 7
+
+async def victim():
+    try:
+        await asyncio.sleep(100)
+    except asyncio.CancelledError:
+        log.append("victim cancelled")
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.call_soon(cb, 1)
+    loop.call_later_ms(50, cb, 2)
+    loop.call_later(0.1, cb, 3)
+    loop.call_at_(asyncio.ticks_add(loop.time(), 2), cb, (4,))
+    v = victim()
+    loop.create_task(v)
+    await asyncio.sleep_ms(0)
+    asyncio.cancel(v)
+    print(await asyncio.wait_for_ms(legacy(), 1000))
+    await asyncio.sleep_ms(150)
+    for entry in log:
+        print(entry)
+
+loop = asyncio.get_event_loop(16, 16, 4, 4)
+print(loop is asyncio.get_event_loop())
+print(asyncio.got_event_loop())
+loop.run_until_complete(main())
+""",
+        loop="fast_io",
+    )
+    assert out.splitlines() == [
+        "True",
+        "True",
+        "7",
+        "(1,)",
+        "victim cancelled",  # cancelled: runs before the round-robin tasks
+        "legacy start",
+        "(4,)",
+        "legacy end",
+        "(2,)",
+        "(3,)",
+    ]
+
+
+def test_get_running_loop_before_any_loop(board):
+    out = board.output(
+        """
+import fast_io
+try:
+    fast_io.get_running_loop()
+except RuntimeError as e:
+    print(e)
+print(fast_io.got_event_loop())
+fast_io.get_event_loop()
+print(fast_io.get_running_loop() is fast_io.Loop, fast_io.got_event_loop())
+""",
+        loop="asyncio",
+    )
+    assert out.splitlines() == ["Event loop not instantiated", "False", "True True"]
+
+
+def test_2019_stream_api(board):
+    out = board.output(
+        """
+import asyncio
+from machine_sim.loopback import socket_pair
+
+async def main():
+    a, b = socket_pair()
+    a.setblocking(False)
+    b.setblocking(False)
+    w = asyncio.StreamWriter(a, {})
+    r = asyncio.StreamReader(b)
+    await w.awrite(b"0123456789\\n", 2, 5)
+    await w.awritestr("ab\\n")
+    print(await r.readline())
+    buf = bytearray(8)
+    await w.awrite(b"hello")
+    print(await r.readinto(buf), bytes(buf[:5]))
+    await w.awrite(b"xyz")
+    print(await r.readinto(buf, 2), bytes(buf[:2]))
+    await w.aclose()
+    print(await r.read(10), await r.read(10))
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.splitlines() == ["b'23456ab\\n'", "5 b'hello'", "2 b'xy'", "b'z' b''"]
