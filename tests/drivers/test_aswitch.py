@@ -7,6 +7,7 @@ click, 600 ms long press, so that the margins stay wide and the programs short.
 """
 
 import pytest
+from harness import REPO
 
 SIM = """
 import asyncio, random, time
@@ -414,3 +415,10 @@ def test_delay_ms(board, loop):
         "(1, False)",
         "((True, 0), False, 1, True)",
     ]
+
+
+def test_readme_example(board, loop):
+    text = (REPO / "micropython" / "drivers" / "aswitch" / "README.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    out = board.output(code, loop=loop).split()
+    assert out == "press release press press double press long lamp off".split()

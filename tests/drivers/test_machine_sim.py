@@ -1,5 +1,7 @@
 """machine-sim: the simulated Pin, its interrupts, timed edge sequences, and the I2C bus."""
 
+from harness import REPO
+
 PIN_BASICS = """
 import machine_sim
 from machine_sim import Pin
@@ -143,6 +145,9 @@ def test_pin_irq_triggers_hard_soft_and_faults(board, loop):
 
 
 PLAY = """
+import machine_sim
+
+machine_sim.install()  # handlers read their edge's time, however loaded the host is
 import array, asyncio, time
 from machine_sim import Pin, play, pulses
 
@@ -273,3 +278,52 @@ def test_i2c_bus_devices_and_errors(board, loop):
         "OSError 110",
         "[16, 64, 87]",
     ]
+
+
+CLOCK = """
+import machine_sim
+
+machine_sim.install()
+import array, time
+from machine_sim import Pin, clock
+
+print(time is clock, time.sleep_ms is not None, time.ticks_diff(5, 3))
+stamps = array.array("i", [0, 0, 0])
+
+def handler(pin):
+    t = time.ticks_us()
+    stamps[0] = t
+    while time.ticks_diff(time.ticks_us(), t) < 300:  # a handler may time itself
+        pass
+    stamps[1] = time.ticks_us()
+    stamps[2] = time.ticks_ms()
+
+p = Pin(7, Pin.IN)
+p.irq(handler, hard=True)
+now = time.ticks_us()
+due = time.ticks_add(now, -5000)  # the simulation got to this edge 5 ms late
+p.external(1, due)
+print(abs(time.ticks_diff(stamps[0], due)) < 250)
+print(300 <= time.ticks_diff(stamps[1], stamps[0]) < 500)
+print(time.ticks_diff(time.ticks_ms(), stamps[2]) >= 4)
+print(0 <= time.ticks_diff(time.ticks_us(), now) < 100_000)  # outside handlers: real time
+"""
+
+
+def test_clock_handlers_read_their_edge_time(board, loop):
+    out = board.output(CLOCK, loop=loop).split()
+    assert out == ["True", "True", "2", "True", "True", "True", "True"]
+
+
+def readme_example(package):
+    """The example program in a package's README."""
+    text = (REPO / "micropython" / "drivers" / package / "README.md").read_text()
+    return text.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_example(board, loop):
+    out = board.output(readme_example("machine-sim"), loop=loop).splitlines()
+    first, gaps = out[0].split(" ", 1)
+    assert first == "4"
+    assert all(abs(g - w) < 50 for g, w in zip(eval(gaps), [1500, 500, 1500], strict=True))
+    assert out[1:] == ["[80] bytearray(b'hi') b'hi'", "no device: 19"]

@@ -6,6 +6,7 @@ check bytes) and prints, per transmission, what it sent and what the callback re
 """
 
 import pytest
+from harness import REPO
 
 NEC = """
 import asyncio, random
@@ -147,3 +148,13 @@ def test_nec_frames_repeats_and_faults(board, loop, extended):
     bad = [line for line in out[:-1] if len(set(line.split(" -> "))) != 1]
     assert not bad, bad
     assert len(out) > 60
+
+
+def test_readme_example(board, loop):
+    text = (REPO / "micropython" / "drivers" / "nec-ir" / "README.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    assert board.output(code, loop=loop).splitlines() == [
+        "remote: address 0x40 command 0x01",
+        "remote: repeat, address 0x40",
+        "remote: error -2",
+    ]
