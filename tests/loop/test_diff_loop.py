@@ -1,6 +1,7 @@
 """Differential tests: the Loop object, the exception handler and the exception classes.
 
-Each program runs on the built-in asyncio (the reference) and on fast_io; both must print the
+Each program runs on the built-in asyncio (the reference) and on fast_io, twice
+(on the firmware's C task queue, then on its pure-Python fallback); both must print the
 same lines, and the reference must print the literal expected here. The default exception
 handler writes to stderr with object addresses and file names, so its test compares the lines
 that carry meaning (the message and the exception) rather than the whole text.
@@ -9,6 +10,11 @@ that carry meaning (the message and the exception) rather than the whole text.
 import textwrap
 
 import pytest
+
+# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
+PURE_PYTHON_FAST_IO = (
+    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
+)
 
 
 def program(name, code, expected):
@@ -491,6 +497,7 @@ def test_same_output_as_builtin(board, code, expected):
     builtin, fast_io = board.differential(code)
     assert builtin == expected
     assert fast_io == builtin
+    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin
 
 
 def meaning(stderr):

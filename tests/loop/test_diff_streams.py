@@ -2,7 +2,8 @@
 
 Every program starts a server with ``start_server`` on 127.0.0.1 (on the first free port from a
 random start, as the unix port cannot report a bound port) and talks to it through
-``open_connection``. Each runs on the built-in asyncio (the reference) and on fast_io; both must
+``open_connection``. Each runs on the built-in asyncio (the reference) and on fast_io, twice
+(on the firmware's C task queue, then on its pure-Python fallback); both must
 print the same lines, and the reference must print the literal expected here. The programs
 order their steps with awaits and never race two peers against the clock.
 """
@@ -10,6 +11,11 @@ order their steps with awaits and never race two peers against the clock.
 import textwrap
 
 import pytest
+
+# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
+PURE_PYTHON_FAST_IO = (
+    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
+)
 
 PRELUDE = """
 import asyncio
@@ -645,3 +651,4 @@ def test_same_output_as_builtin(board, code, expected):
     builtin, fast_io = board.differential(code)
     assert builtin == expected
     assert fast_io == builtin
+    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin

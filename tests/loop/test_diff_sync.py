@@ -1,6 +1,7 @@
 """Differential tests: Event, Lock and ThreadSafeFlag.
 
-Each program runs on the built-in asyncio (the reference) and on fast_io; both must print the
+Each program runs on the built-in asyncio (the reference) and on fast_io, twice
+(on the firmware's C task queue, then on its pure-Python fallback); both must print the
 same lines, and the reference must print the literal expected here. Waiters are released in the
 order they started waiting, which both loops define.
 """
@@ -8,6 +9,11 @@ order they started waiting, which both loops define.
 import textwrap
 
 import pytest
+
+# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
+PURE_PYTHON_FAST_IO = (
+    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
+)
 
 
 def program(name, code, expected):
@@ -498,3 +504,4 @@ def test_same_output_as_builtin(board, code, expected):
     builtin, fast_io = board.differential(code)
     assert builtin == expected
     assert fast_io == builtin
+    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin

@@ -1,6 +1,7 @@
 """Differential tests: tasks, run, sleep, cancellation and errors.
 
-Each program runs on the firmware's built-in asyncio (the reference) and on fast_io; both must
+Each program runs on the firmware's built-in asyncio (the reference) and on fast_io, twice
+(on the firmware's C task queue, then on its pure-Python fallback); both must
 print the same lines, and the reference must print the literal expected here, so a program that
 prints nothing (or the wrong thing everywhere) cannot pass. Only orderings that the built-in
 defines are compared: round robin of ready tasks, wake-ups in deadline order.
@@ -9,6 +10,11 @@ defines are compared: round robin of ready tasks, wake-ups in deadline order.
 import textwrap
 
 import pytest
+
+# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
+PURE_PYTHON_FAST_IO = (
+    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
+)
 
 
 def program(name, code, expected):
@@ -954,3 +960,4 @@ def test_same_output_as_builtin(board, code, expected):
     builtin, fast_io = board.differential(code)
     assert builtin == expected
     assert fast_io == builtin
+    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin
