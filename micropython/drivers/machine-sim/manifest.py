@@ -1,5 +1,5 @@
 metadata(
-    version="0.1.0",
+    version="0.2.0",
     description="Simulated Pin, I2C and UART for testing drivers on the unix port",
     license="MIT",
 )
