@@ -519,6 +519,10 @@ async def _stopper():
     pass
 
 
+async def _sleep_until_ms(when):
+    await sleep_ms(0 if when is True else ticks_diff(when, ticks()))
+
+
 cur_task = None
 _stop_task = None
 _lp = None  # Low-priority queue (lowprio module), created on first use
@@ -537,6 +541,12 @@ class Loop:
         # Like the built-in asyncio: returns when stop() is called or no task is left
 
     def run_until_complete(aw):
+        if isinstance(aw, SingletonGenerator):
+            # 2019: loop.run_until_complete(asyncio.sleep(t)) pauses the loop. Take the wake
+            # time off the shared sleep object now: the tasks use it before this one runs.
+            when = aw.state
+            aw.state = None
+            aw = _sleep_until_ms(when)
         return run_until_complete(_promote_to_task(aw))
 
     def stop():
@@ -615,14 +625,15 @@ _io_priority = True
 _got_loop = False
 
 
-# runq_len and waitq_len are accepted for 2019 compatibility: the queues grow as needed.
-# ioq_len=0 switches I/O priority off and >0 on; lp_len is accepted (the low-priority queue is
-# made on first use).
+# The 2019 arguments count on the first call only, as in 2019: ioq_len=0 switches I/O priority
+# off and >0 leaves it on; runq_len, waitq_len and lp_len are accepted (the queues grow as
+# needed, and the low-priority queue is made on first use).
 def get_event_loop(runq_len=16, waitq_len=16, ioq_len=None, lp_len=0):
     global _got_loop
-    _got_loop = True
-    if ioq_len is not None:
-        Loop.io_priority(ioq_len > 0)
+    if not _got_loop:
+        _got_loop = True
+        if ioq_len is not None:
+            Loop.io_priority(ioq_len > 0)
     return Loop
 
 
