@@ -303,9 +303,9 @@ def test_low_priority_task_runs_only_when_nothing_else_is_ready(board):
 
         async def main():
             loop.create_task(low())
-            loop.create_task(spinner(20))
+            loop.create_task(spinner(40))
             loop.create_task(timed())
-            await asyncio.sleep_ms(40)
+            await asyncio.sleep_ms(60)
             print(events)
 
         loop = asyncio.get_event_loop(16, 16, 0, 8)
