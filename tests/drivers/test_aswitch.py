@@ -139,6 +139,16 @@ steps = [(50, up), (80, dn), (70, up), (80, dn), (200, up), (800, dn)]
 scenarios.append(("events", pin, pb, log, contact(steps)))
 
 async def main():
+    # A button set up while the loop runs, with an explicit sense (released reads 1)
+    pin = Pin("late", Pin.IN, Pin.PULL_UP)
+    pb = Pushbutton(pin, sense=1)
+    pb.debounce_ms, pb.double_click_ms, pb.long_press_ms = D, DC, LP
+    log = Log()
+    await asyncio.sleep_ms(20)
+    for f, what in (("press_func", "press"), ("release_func", "release"),
+                    ("double_func", "double"), ("long_func", "long")):
+        getattr(pb, f)(log, (what,))
+    scenarios.append(("late", pin, pb, log, contact(steps)))
     for name, pin, pb, log, edges in scenarios:
         asyncio.create_task(play(pin, edges, burst_us=0, spin_us=0))
     await asyncio.sleep_ms(3000)
@@ -179,6 +189,7 @@ EXPECTED = {
     "defaults_long": ["press", "long", "release"],
     "coro": ["press", "release", "press", "double", "release"],
     "events": ["press", "release", "press", "double", "release", "press", "long", "release"],
+    "late": ["press", "release", "press", "double", "release", "press", "long", "release"],
 }
 
 
@@ -422,3 +433,11 @@ def test_readme_example(board, loop):
     code = text.split("```python\n", 1)[1].split("```", 1)[0]
     out = board.output(code, loop=loop).split()
     assert out == "press release press press double press long lamp off".split()
+
+
+def test_benchmark_runs(board, loop):
+    # A smoke test of benchmarks/bench_switch.py with tiny sizes; the figures are not asserted.
+    bench = REPO / "benchmarks" / "bench_switch.py"
+    out = board.output(bench.read_text(), loop=loop, args=["--quick"])
+    names = [line.split()[1] for line in out.splitlines() if line.startswith("RESULT ")]
+    assert len(names) == 10 and "delay_late_mean_ms" in names, out

@@ -158,3 +158,19 @@ def test_readme_example(board, loop):
         "remote: repeat, address 0x40",
         "remote: error -2",
     ]
+
+
+def test_benchmark_runs(board, loop):
+    # A smoke test of benchmarks/bench_nec.py with tiny sizes; the figures are not asserted.
+    bench = REPO / "benchmarks" / "bench_nec.py"
+    out = board.output(bench.read_text(), loop=loop, args=["--quick"])
+    results = [line.split() for line in out.splitlines() if line.startswith("RESULT ")]
+    assert [r[1] for r in results] == [
+        "sim_edge_us",
+        "edge_us",
+        "edges_per_s",
+        "decode_us",
+        "loaded_blocks_right",
+        "loaded_callback_late_mean_ms",
+        "loaded_callback_late_worst_ms",
+    ]
