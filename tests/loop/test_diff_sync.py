@@ -496,6 +496,100 @@ PROGRAMS = [
         flag still usable
         """,
     ),
+    program(
+        "lock_waiter_cancelled_after_it_was_granted",
+        """
+        import asyncio
+
+        async def holder(lock):
+            await lock.acquire()
+            print("holder has it")
+            await asyncio.sleep_ms(5)
+            lock.release()
+            print("released")
+            b.cancel()  # release() handed the lock to b: cancel b before it runs
+            print("b cancelled after the grant")
+
+        async def waiter(lock, name):
+            try:
+                await lock.acquire()
+            except asyncio.CancelledError:
+                print(name, "cancelled")
+                return
+            print(name, "got it")
+            lock.release()
+
+        async def main():
+            global b
+            lock = asyncio.Lock()
+            h = asyncio.create_task(holder(lock))
+            await asyncio.sleep_ms(1)
+            b = asyncio.create_task(waiter(lock, "b"))
+            c = asyncio.create_task(waiter(lock, "c"))
+            await asyncio.gather(h, b, c)
+            print("locked", lock.locked())
+
+        asyncio.run(main())
+        """,
+        """
+        holder has it
+        released
+        b cancelled after the grant
+        b cancelled
+        c got it
+        locked False
+        """,
+    ),
+    program(
+        "threadsafeflag_set_from_scheduled_callback",
+        """
+        import asyncio
+        import micropython
+
+        async def isr_like(flag):
+            await asyncio.sleep_ms(2)
+            micropython.schedule(lambda _: flag.set(), None)
+            print("scheduled")
+
+        async def main():
+            flag = asyncio.ThreadSafeFlag()
+            asyncio.create_task(isr_like(flag))
+            await flag.wait()
+            print("woken by the scheduled callback")
+            try:
+                await asyncio.wait_for_ms(flag.wait(), 5)
+            except asyncio.TimeoutError:
+                print("timeout")
+            flag.set()
+            await flag.wait()
+            print("a set after a timed-out wait still wakes")
+
+        asyncio.run(main())
+        """,
+        """
+        scheduled
+        woken by the scheduled callback
+        timeout
+        a set after a timed-out wait still wakes
+        """,
+    ),
+    program(
+        "event_set_before_the_loop_runs",
+        """
+        import asyncio
+
+        ev = asyncio.Event()
+        ev.set()
+
+        async def main():
+            print(ev.is_set(), await ev.wait())
+
+        asyncio.run(main())
+        """,
+        """
+        True True
+        """,
+    ),
 ]
 
 
