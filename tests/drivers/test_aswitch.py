@@ -108,6 +108,16 @@ button("glitch_held", "prld", None,
 button("defaults_double", "prld", [(50, up), (120, dn), (150, up), (120, dn)], fast=False)
 button("defaults_long", "prld", [(50, up), (1500, dn)], fast=False)
 
+# 2019 DRIVERS example: a Delay_ms retriggered by each press fires once, after the last one.
+pin = Pin("lamp", Pin.IN, Pin.PULL_UP)
+pb = Pushbutton(pin)
+pb.debounce_ms = D
+log = Log()
+lamp = Delay_ms(log, ("lamp",))
+pb.press_func(lamp.trigger, (300,))
+steps = [(50, up), (60, dn), (90, up), (60, dn), (90, up), (60, dn)]
+scenarios.append(("lamp", pin, pb, log, contact(steps)))
+
 # Coroutines with arguments
 pin = Pin("coro", Pin.IN, Pin.PULL_UP)
 pb = Pushbutton(pin)
@@ -189,6 +199,7 @@ EXPECTED = {
     "defaults_long": ["press", "long", "release"],
     "coro": ["press", "release", "press", "double", "release"],
     "events": ["press", "release", "press", "double", "release", "press", "long", "release"],
+    "lamp": ["lamp"],
     "late": ["press", "release", "press", "double", "release", "press", "long", "release"],
 }
 

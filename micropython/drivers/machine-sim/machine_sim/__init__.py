@@ -5,7 +5,8 @@
 does not define come from the port's own ``machine`` (``Signal``, ``PinBase``, ...).
 It also makes ``import time`` give ``machine_sim.clock``: the real clock, except that a hard
 interrupt handler reads its edge's time, however late a loaded host runs the simulation.
-Call it before importing the program under test.
+Call it before importing the program under test. (``asyncio``, imported with this package,
+keeps the real clock; install another event loop before calling it, for the same reason.)
 """
 
 import sys
