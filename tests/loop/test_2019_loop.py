@@ -613,3 +613,47 @@ def test_legacy_helpers(board):
         """,
     )
     assert out == "gen\n"
+
+
+def test_timeout_reaches_the_task_before_round_robin_tasks(board):
+    # Prompt timeout: once the wait_for deadline has passed, no round-robin step may start
+    # before the TimeoutError reaches the waiting task (the step running at the deadline
+    # finishes first). The deadline is read from the same clock the spinners stamp.
+    out = run(
+        board,
+        """
+        import time
+        import uasyncio as asyncio
+
+        starts = []
+
+        async def spinner():
+            while True:
+                starts.append(time.ticks_ms())
+                t = time.ticks_ms()
+                while time.ticks_diff(time.ticks_ms(), t) < 3:
+                    pass
+                await asyncio.sleep_ms(0)
+
+        async def never():
+            await asyncio.sleep(10)
+
+        async def main():
+            spinners = [loop.create_task(spinner()) for _ in range(3)]
+            await asyncio.sleep_ms(10)
+            for timeout in (20, 25):
+                deadline = time.ticks_add(time.ticks_ms(), timeout + 1)
+                starts.clear()
+                try:
+                    await asyncio.wait_for_ms(never(), timeout)
+                except asyncio.TimeoutError:
+                    late = [s for s in starts if time.ticks_diff(s, deadline) >= 0]
+                    print("steps started after the deadline:", len(late))
+            for s in spinners:
+                s.cancel()
+
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(main())
+        """,
+    )
+    assert out == "steps started after the deadline: 0\n" * 2
