@@ -549,6 +549,7 @@ PROGRAMS = [
             r, w = await asyncio.open_connection("127.0.0.1", port)
             print(await r.read(10))
             print(isinstance(r, asyncio.StreamReader), isinstance(w, asyncio.StreamWriter))
+            print(asyncio.StreamReader is asyncio.StreamWriter, r is w)
             w.close()
             srv.close()
             await srv.wait_closed()
@@ -559,6 +560,41 @@ PROGRAMS = [
         server peer bytearray
         b''
         True True
+        True True
+        """,
+    ),
+    program(
+        "server_as_async_context_manager",
+        """
+        async def handler(r, w):
+            w.write(await r.readline())
+            await w.drain()
+            w.close()
+            await w.wait_closed()
+
+        async def main():
+            srv, port = await serve(handler)
+            async with srv:
+                r, w = await asyncio.open_connection("127.0.0.1", port)
+                w.write(b"inside\\n")
+                await w.drain()
+                print(await r.readline())
+                w.close()
+                await w.wait_closed()
+            print("server closed on exit")
+            try:
+                r, w = await asyncio.open_connection("127.0.0.1", port)
+                await r.read(1)
+                print("connected")
+            except OSError:
+                print("refused")
+
+        asyncio.run(main())
+        """,
+        """
+        b'inside\\n'
+        server closed on exit
+        refused
         """,
     ),
 ]
