@@ -1,7 +1,7 @@
 # Heap garbage per operation, measured with the collector off (gc.disable() and gc.mem_alloc()
 # deltas over many operations, after a warm-up), then runs with the heap locked
-# (micropython.heap_lock()) doing steps, timed sleeps, Event waits and I/O waits: each prints 1
-# when it completed, 0 when something needed the heap.
+# (micropython.heap_lock()) doing steps, timed sleeps, Event, Lock, ThreadSafeFlag and I/O
+# waits: each prints 1 when it completed, 0 when something needed the heap.
 #
 # Every operation is awaited inline in a measuring loop, so the figures hold no allocation of
 # the benchmark's own (a helper coroutine would cost a generator per call). "--quick" (the
@@ -191,7 +191,15 @@ MEASURED = (
 for name, run in MEASURED:
     print("RESULT garbage_%s_bytes %.1f bytes" % (name, asyncio.run(run(start, stop))))
 
-for name, run in (("steps", steps), ("sleeps", timed_wakes), ("event_waits", event_waits)):
+LOCKED = (
+    ("steps", steps),
+    ("sleeps", timed_wakes),
+    ("event_waits", event_waits),
+    ("lock_waits", lock_waits),
+    ("threadsafeflag_waits", flag_waits),
+)
+
+for name, run in LOCKED:
     try:
         asyncio.run(run(lock_heap, unlock_heap))
         done = 1
