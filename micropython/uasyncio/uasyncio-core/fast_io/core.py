@@ -117,6 +117,12 @@ class _Deadline(_Sleeping):
     pass
 
 
+class _Nothing:
+    # The coroutine of the task left in the ring where a hurried task was.
+    def send(_):
+        return _Q
+
+
 def _sleep_until(t, when):
     n = t._node
     if n is None:
@@ -162,6 +168,39 @@ def sleep(t):
     return sleep_ms(int(t * 1000))
 
 
+class _DeadlineGenerator(SingletonGenerator):
+    def __next__(self):
+        s = self.state
+        if s is not None:
+            self.state = None
+            if s is True:
+                _expedite(cur_task)
+            else:
+                _sleep_until(cur_task, s)
+                cur_task.data = _Deadline
+            return _Q
+        _stop.__traceback__ = None
+        raise _stop
+
+
+# Sleep until a timeout (wait_for): the task wakes ahead of the round-robin tasks.
+def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instance)
+    assert sgen.state is None
+    sgen.state = ticks_add(ticks(), t) if t > 0 else True
+    return sgen
+
+
+def _hurry(t):
+    # If t waits in the round-robin ring, move it ahead of the round-robin tasks.
+    q = _ready
+    for i in range(len(q)):
+        if q[i] is t:
+            q[i] = _gap
+            _expedite(t)
+            return True
+    return False
+
+
 ################################################################################
 # Wait queues and tasks
 
@@ -177,7 +216,8 @@ class TaskQueue:
 
     def push(self, t, key=None):
         t.data = None
-        t._next = None
+        if t._next is not None:
+            t._next = None
         if self.head is None:
             self.head = t
         else:
@@ -189,7 +229,8 @@ class TaskQueue:
         if t is None:
             raise IndexError("empty queue")
         self.head = t._next
-        t._next = None
+        if t._next is not None:
+            t._next = None
         return t
 
     def remove(self, t):
@@ -203,7 +244,8 @@ class TaskQueue:
                     prev._next = n._next
                     if n is self.tail:
                         self.tail = prev
-                n._next = None
+                if n._next is not None:
+                    n._next = None
                 return
             prev = n
             n = n._next
@@ -229,17 +271,17 @@ _task_count = 0
 
 # Task class representing a coroutine, can be waited on and cancelled.
 class Task:
+    # Defaults kept in the class: an instance holds them only once set (RAM per task)
+    _node = None  # Timer heap node, made on the first timed sleep
+    _next = None  # Link in a TaskQueue
+    _name = None  # Name, given or made by the first get_name()
+
     def __init__(self, coro, name=None):
-        global _task_count
         self.coro = coro  # Coroutine of this Task
         self.data = None  # What it waits on (a queue), or the exception to throw into it
         self.state = True  # None, False, True, a callable, or a TaskQueue of waiting tasks
-        self._node = None  # Timer heap node, made on its first timed sleep
-        self._next = None  # Link in a TaskQueue
-        if name is None:
-            _task_count += 1
-            name = _task_count
-        self._name = name
+        if name is not None:
+            self._name = name
 
     def __iter__(self):
         if not self.state:
@@ -284,11 +326,17 @@ class Task:
         return True
 
     def get_name(self):
-        n = self._name
-        return n if isinstance(n, str) else "Task-%d" % n
+        global _task_count
+        if self._name is None:
+            _task_count += 1
+            self._name = "Task-%d" % _task_count
+        return self._name
 
     def set_name(self, name):
         self._name = str(name)
+
+
+_gap = Task(_Nothing)  # Left in the ring where a task was hurried out of it
 
 
 ################################################################################
@@ -382,7 +430,8 @@ def run_until_complete(main_task=None):
             _io.wait_io_event(0 if (_ready or _urgent) else _idle_ms())
             polled = True
         # Expedited tasks first (woken by I/O, cancelled, timed out), then round-robin.
-        if _urgent:
+        hurried = bool(_urgent)
+        if hurried:
             t = _urgent.popleft()
         elif _ready:
             t = _ready.popleft()
@@ -444,9 +493,16 @@ def run_until_complete(main_task=None):
                     t.state = False
                     awaited = True
                 else:
-                    # Schedule any other tasks waiting on the completion of this task.
+                    # Schedule any other tasks waiting on the completion of this task: ahead
+                    # of the round-robin if this one ran so (a cancellation or timeout goes
+                    # through a chain of awaiting tasks at once).
                     while t.state.peek():
-                        _schedule(t.state.pop())
+                        w = t.state.pop()
+                        if hurried:
+                            w.data = None
+                            _expedite(w)
+                        else:
+                            _schedule(w)
                         awaited = True
                     # "False" indicates that the task is complete and has been await'ed on.
                     t.state = False

@@ -5,9 +5,6 @@ from . import core
 
 
 async def _run(waiter, aw):
-    if waiter.data is core._Sleeping:
-        # From now on the timeout takes effect at once (it could not before aw started).
-        waiter.data = core._Deadline
     try:
         result = await aw
         status = True
@@ -24,7 +21,7 @@ async def _run(waiter, aw):
             waiter.data = core.CancelledError(status, result)
 
 
-async def wait_for(aw, timeout, sleep=core.sleep):
+async def _wait_for(aw, timeout):
     aw = core._promote_to_task(aw)
     if timeout is None:
         return await aw
@@ -33,8 +30,13 @@ async def wait_for(aw, timeout, sleep=core.sleep):
     runner_task = core.create_task(_run(core.cur_task, aw))
 
     try:
-        # Wait for the timeout to elapse.
-        await sleep(timeout)
+        # Wait for the timeout to elapse: the deadline wakes this task ahead of the
+        # round-robin tasks, so the timeout takes effect at once.
+        await core._deadline_ms(timeout)
+        # aw and the runner would have started before the deadline in the built-in's order:
+        # if either still waits its turn, it goes first.
+        if core._hurry(aw) + core._hurry(runner_task):
+            await core._deadline_ms(0)
     except core.CancelledError as er:
         status = er.value
         if status is None:
@@ -54,8 +56,14 @@ async def wait_for(aw, timeout, sleep=core.sleep):
     raise core.TimeoutError
 
 
+# async
+def wait_for(aw, timeout):
+    return _wait_for(aw, None if timeout is None else int(timeout * 1000))
+
+
+# async
 def wait_for_ms(aw, timeout):
-    return wait_for(aw, timeout, core.sleep_ms)
+    return _wait_for(aw, timeout)
 
 
 class _Remove:
