@@ -302,10 +302,10 @@ def test_low_priority_task_runs_only_when_nothing_else_is_ready(board):
             events.append("timed again")
 
         async def main():
-            loop.create_task(low())
+            lp = loop.create_task(low())
             loop.create_task(spinner(40))
             loop.create_task(timed())
-            await asyncio.sleep_ms(60)
+            await asyncio.wait_for_ms(lp, 5000)
             print(events)
 
         loop = asyncio.get_event_loop(16, 16, 0, 8)

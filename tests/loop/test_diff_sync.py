@@ -501,10 +501,10 @@ PROGRAMS = [
         """
         import asyncio
 
-        async def holder(lock):
+        async def holder(lock, go):
             await lock.acquire()
             print("holder has it")
-            await asyncio.sleep_ms(5)
+            await go.wait()
             lock.release()
             print("released")
             b.cancel()  # release() handed the lock to b: cancel b before it runs
@@ -522,10 +522,13 @@ PROGRAMS = [
         async def main():
             global b
             lock = asyncio.Lock()
-            h = asyncio.create_task(holder(lock))
-            await asyncio.sleep_ms(1)
+            go = asyncio.Event()
+            h = asyncio.create_task(holder(lock, go))
+            await asyncio.sleep(0)
             b = asyncio.create_task(waiter(lock, "b"))
             c = asyncio.create_task(waiter(lock, "c"))
+            await asyncio.sleep(0)  # b, then c, wait for the lock
+            go.set()
             await asyncio.gather(h, b, c)
             print("locked", lock.locked())
 
