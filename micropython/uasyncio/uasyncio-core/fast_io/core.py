@@ -117,12 +117,6 @@ class _Deadline(_Sleeping):
     pass
 
 
-class _Nothing:
-    # The coroutine of the task left in the ring where a hurried task was.
-    def send(_):
-        return _Q
-
-
 def _sleep_until(t, when):
     n = t._node
     if n is None:
@@ -166,39 +160,6 @@ def sleep_ms(t, sgen=SingletonGenerator()):  # noqa: B008 (one shared instance)
 # Pause task execution for the given time (in seconds)
 def sleep(t):
     return sleep_ms(int(t * 1000))
-
-
-class _DeadlineGenerator(SingletonGenerator):
-    def __next__(self):
-        s = self.state
-        if s is not None:
-            self.state = None
-            if s is True:
-                _expedite(cur_task)
-            else:
-                _sleep_until(cur_task, s)
-                cur_task.data = _Deadline
-            return _Q
-        _stop.__traceback__ = None
-        raise _stop
-
-
-# Sleep until a timeout (wait_for): the task wakes ahead of the round-robin tasks.
-def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instance)
-    assert sgen.state is None
-    sgen.state = ticks_add(ticks(), t) if t > 0 else True
-    return sgen
-
-
-def _hurry(t):
-    # If t waits in the round-robin ring, move it ahead of the round-robin tasks.
-    q = _ready
-    for i in range(len(q)):
-        if q[i] is t:
-            q[i] = _gap
-            _expedite(t)
-            return True
-    return False
 
 
 ################################################################################
@@ -336,9 +297,6 @@ class Task:
         self._name = str(name)
 
 
-_gap = Task(_Nothing)  # Left in the ring where a task was hurried out of it
-
-
 ################################################################################
 # I/O: created on first use (see _io_queue())
 
@@ -383,33 +341,6 @@ def _forget(t):
     if not _tasks:
         # Release the table a burst of tasks grew.
         _tasks = set()
-
-
-def _yielded(t, r):
-    # A 2019-style coroutine yielded r to the scheduler.
-    if r is None:
-        # Bare yield: round-robin, unless the task parked itself on a queue.
-        if t.data is None:
-            _schedule(t)
-    elif r is False:
-        # Parked: something else requeues it.
-        pass
-    elif isinstance(r, int):
-        # yield <ms>: sleep.
-        if r > 0:
-            _sleep_until(t, ticks_add(ticks(), r))
-        else:
-            _schedule(t)
-    elif isinstance(r, SingletonGenerator):
-        # yield sleep_ms(ms) (or after_ms): the awaitable schedules the task
-        r.__next__()
-    elif hasattr(r, "send"):
-        # yield <coro>: run it as a new task, and continue this one.
-        create_task(r)
-        _schedule(t)
-    else:
-        t.data = RuntimeError("bad yield: %r" % (r,))
-        _expedite(t)
 
 
 # Keep scheduling tasks until there are none left to schedule
@@ -461,7 +392,10 @@ def run_until_complete(main_task=None):
             if not exc:
                 r = t.coro.send(None)
                 if r is not _Q:
-                    _yielded(t, r)
+                    # A 2019-style coroutine (bare yield, yield <ms>, ...)
+                    from .legacy import yielded
+
+                    yielded(t, r)
             else:
                 # If the task is finished and on the run queue and gets here, then it
                 # had an exception and was not await'ed on.  Throwing into it now will
@@ -629,46 +563,6 @@ class Loop:
     def call_exception_handler(context):
         (Loop._exc_handler or Loop.default_exception_handler)(Loop, context)
 
-    # The 2019 API
-
-    def time():
-        return ticks()
-
-    def call_soon(callback, *args):
-        from .legacy import call_soon
-
-        return call_soon(callback, *args)
-
-    def call_later(delay, callback, *args):
-        from .legacy import call_later_ms
-
-        return call_later_ms(int(delay * 1000), callback, *args)
-
-    def call_later_ms(delay, callback, *args):
-        from .legacy import call_later_ms
-
-        return call_later_ms(delay, callback, *args)
-
-    def call_at_(time, callback, args=()):
-        from .legacy import call_later_ms
-
-        return call_later_ms(ticks_diff(time, ticks()), callback, *args)
-
-    def call_after(delay, callback, *args):
-        from .lowprio import call_after_ms
-
-        return call_after_ms(int(delay * 1000), callback, *args)
-
-    def call_after_ms(delay, callback, *args):
-        from .lowprio import call_after_ms
-
-        return call_after_ms(delay, callback, *args)
-
-    def max_overdue_ms(t=None):
-        from .lowprio import max_overdue_ms
-
-        return max_overdue_ms(t)
-
     def io_priority(on=None):
         # True (the default): tasks woken by I/O run before the round-robin tasks.
         global _io_priority
@@ -686,6 +580,8 @@ _got_loop = False
 # needed, and the low-priority queue is made on first use).
 def get_event_loop(runq_len=16, waitq_len=16, ioq_len=None, lp_len=0):
     global _got_loop
+    from .legacy import call_soon  # noqa: F401 (loading it adds the 2019 methods to Loop)
+
     if not _got_loop:
         _got_loop = True
         if ioq_len is not None:
@@ -696,6 +592,8 @@ def get_event_loop(runq_len=16, waitq_len=16, ioq_len=None, lp_len=0):
 def get_running_loop():
     if cur_task is None and not _got_loop:
         raise RuntimeError("Event loop not instantiated")
+    from .legacy import call_soon  # noqa: F401 (loading it adds the 2019 methods to Loop)
+
     return Loop
 
 

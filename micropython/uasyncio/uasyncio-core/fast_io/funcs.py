@@ -4,6 +4,49 @@
 from . import core
 
 
+class _DeadlineGenerator(core.SingletonGenerator):
+    def __next__(self):
+        s = self.state
+        if s is not None:
+            self.state = None
+            t = core.cur_task
+            if s is True:
+                core._expedite(t)
+            else:
+                core._sleep_until(t, s)
+                t.data = core._Deadline
+            return core._Q
+        core._stop.__traceback__ = None
+        raise core._stop
+
+
+# Sleep until a timeout: the task wakes ahead of the round-robin tasks.
+def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instance)
+    assert sgen.state is None
+    sgen.state = core.ticks_add(core.ticks(), t) if t > 0 else True
+    return sgen
+
+
+class _Nothing:
+    # The coroutine of the task left in the ring where a hurried task was.
+    def send(_):
+        return core._Q
+
+
+_gap = core.Task(_Nothing)
+
+
+def _hurry(t):
+    # If t waits in the round-robin ring, move it ahead of the round-robin tasks.
+    q = core._ready
+    for i in range(len(q)):
+        if q[i] is t:
+            q[i] = _gap
+            core._expedite(t)
+            return True
+    return False
+
+
 async def _run(waiter, aw):
     try:
         result = await aw
@@ -32,11 +75,11 @@ async def _wait_for(aw, timeout):
     try:
         # Wait for the timeout to elapse: the deadline wakes this task ahead of the
         # round-robin tasks, so the timeout takes effect at once.
-        await core._deadline_ms(timeout)
+        await _deadline_ms(timeout)
         # aw and the runner would have started before the deadline in the built-in's order:
         # if either still waits its turn, it goes first.
-        if core._hurry(aw) + core._hurry(runner_task):
-            await core._deadline_ms(0)
+        if _hurry(aw) + _hurry(runner_task):
+            await _deadline_ms(0)
     except core.CancelledError as er:
         status = er.value
         if status is None:

@@ -4,6 +4,33 @@
 from . import core
 
 
+# A 2019-style coroutine yielded r to the scheduler (fast_io awaitables yield core._Q).
+def yielded(t, r):
+    if r is None:
+        # Bare yield: round-robin, unless the task parked itself on a queue.
+        if t.data is None:
+            core._schedule(t)
+    elif r is False:
+        # Parked: something else requeues it.
+        pass
+    elif isinstance(r, int):
+        # yield <ms>: sleep.
+        if r > 0:
+            core._sleep_until(t, core.ticks_add(core.ticks(), r))
+        else:
+            core._schedule(t)
+    elif isinstance(r, core.SingletonGenerator):
+        # yield sleep_ms(ms) (or after_ms): the awaitable schedules the task
+        r.__next__()
+    elif hasattr(r, "send"):
+        # yield <coro>: run it as a new task, and continue this one.
+        core.create_task(r)
+        core._schedule(t)
+    else:
+        t.data = RuntimeError("bad yield: %r" % (r,))
+        core._expedite(t)
+
+
 async def _call(delay, callback, args):
     if delay > 0:
         await core.sleep_ms(delay)
@@ -50,3 +77,43 @@ def coroutine(f):
 
 def ensure_future(coro, loop=None):
     return core._promote_to_task(coro)
+
+
+# The 2019 EventLoop methods, added to Loop when the 2019 API is first used (get_event_loop).
+
+
+def _time():
+    return core.ticks()
+
+
+def _call_at_(time, callback, args=()):
+    return call_later_ms(core.ticks_diff(time, core.ticks()), callback, *args)
+
+
+def _call_after(delay, callback, *args):
+    from .lowprio import call_after_ms
+
+    return call_after_ms(int(delay * 1000), callback, *args)
+
+
+def _call_after_ms(delay, callback, *args):
+    from .lowprio import call_after_ms
+
+    return call_after_ms(delay, callback, *args)
+
+
+def _max_overdue_ms(t=None):
+    from .lowprio import max_overdue_ms
+
+    return max_overdue_ms(t)
+
+
+Loop = core.Loop
+Loop.time = _time
+Loop.call_soon = call_soon
+Loop.call_later = call_later
+Loop.call_later_ms = call_later_ms
+Loop.call_at_ = _call_at_
+Loop.call_after = _call_after
+Loop.call_after_ms = _call_after_ms
+Loop.max_overdue_ms = _max_overdue_ms
