@@ -9,6 +9,7 @@ class Stream:
         self.s = s
         self.e = {} if e is None else e
         self.out_buf = b""
+        self.ri = None  # The readinto() awaitable, made on first use
 
     def get_extra_info(self, v):
         return self.e[v]
@@ -33,13 +34,15 @@ class Stream:
                     return r
                 r += r2
 
-    # async
+    # async: the awaitable is made once per stream, so reading into a buffer allocates nothing
     def readinto(self, buf, n=0):
-        while True:
-            yield core._io_queue().queue_read(self.s)
-            r = self.s.readinto(buf, n) if n else self.s.readinto(buf)
-            if r is not None:
-                return r
+        r = self.ri
+        if r is None:
+            r = self.ri = _ReadInto(self.s)
+        r.buf = buf
+        r.waited = False
+        r.n = n
+        return r
 
     # async
     def readexactly(self, n):
@@ -105,6 +108,52 @@ class Stream:
 
     async def aclose(self):
         await self.wait_closed()
+
+
+# Returned values: StopIteration instances kept for reuse, so returning a count allocates nothing
+_stops = {}
+
+
+def _returning(v):
+    e = _stops.get(v)
+    if e is None:
+        e = StopIteration(v)
+        if len(_stops) < 64:
+            _stops[v] = e
+    e.__traceback__ = None
+    return e
+
+
+class _ReadInto:
+    def __init__(self, s):
+        self.s = s
+        self.buf = None
+        self.n = 0
+        self.waited = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        # Wait until the stream is readable, then read what is there (a None read waits again).
+        if self.waited:
+            self.waited = False
+            buf = self.buf
+            self.buf = None
+            r = self.s.readinto(buf, self.n) if self.n else self.s.readinto(buf)
+            if r is not None:
+                raise _returning(r)
+            self.buf = buf
+        self.waited = True
+        return core._io_queue().queue_read(self.s)
+
+    def send(self, _):
+        return self.__next__()
+
+    def throw(self, er):
+        self.waited = False
+        self.buf = None
+        raise er
 
 
 # Stream can be used for both reading and writing to save code size
