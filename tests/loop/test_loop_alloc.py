@@ -81,6 +81,12 @@ async def io_wakes(n):
         yield asyncio.core._io_queue().queue_read(a)
         a.readinto(buf)
 
+reader = asyncio.StreamReader(a)
+async def readintos(n):
+    for _ in range(n):
+        b.send(one)
+        await reader.readinto(buf)
+
 async def main():
     others = [asyncio.create_task(spin(10**9)) for _ in range(3)]
     others.append(asyncio.create_task(contender()))
@@ -92,6 +98,7 @@ async def main():
         ("lock", lock_waits),
         ("flag", flag_waits),
         ("io", io_wakes),
+        ("readinto", readintos),
     ):
         await measure(name, op)
     for t in others:
@@ -111,6 +118,7 @@ def test_no_heap_garbage_per_operation(board):
         "flag": "0",
         "io": "0",
         "lock": "0",
+        "readinto": "0",
         "sleeps": "0",
         "steps": "0",
     }
