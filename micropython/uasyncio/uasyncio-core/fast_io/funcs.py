@@ -47,21 +47,22 @@ def _hurry(t):
     return False
 
 
+# Thrown into wait_for's task when aw ends before the timeout (aw holds the outcome)
+_ended = core.CancelledError()
+
+
 async def _run(waiter, aw):
     try:
-        result = await aw
-        status = True
-    except BaseException as er:
-        result = None
-        status = er
+        await aw
+    except BaseException:
+        pass
     if waiter.data is None or waiter.data is core._Deadline:
-        # The waiter is still waiting, cancel it.
+        # The waiter is still waiting: wake it, to take aw's result or exception from aw.
+        # If the wait_for task subsequently gets cancelled externally then this marker is
+        # replaced by a CancelledError of its own.
         if waiter.cancel():
-            # Waiter was cancelled by us, change its CancelledError to an instance of
-            # CancelledError that contains the status and result of waiting on aw.
-            # If the wait_for task subsequently gets cancelled externally then this
-            # instance will be reset to a CancelledError instance without arguments.
-            waiter.data = core.CancelledError(status, result)
+            _ended.__traceback__ = None
+            waiter.data = _ended
 
 
 async def _wait_for(aw, timeout):
@@ -81,17 +82,15 @@ async def _wait_for(aw, timeout):
         if _hurry(aw) + _hurry(runner_task):
             await _deadline_ms(0)
     except core.CancelledError as er:
-        status = er.value
-        if status is None:
+        if er is not _ended:
             # This wait_for was cancelled externally, so cancel aw and re-raise.
             runner_task.cancel()
             raise er
-        elif status is True:
-            # aw completed successfully and cancelled the sleep, so return aw's result.
-            return er.args[1]
-        else:
-            # aw raised an exception, propagate it out to the caller.
-            raise status  # noqa: B904 (the exception of aw itself)
+        # aw ended first: return its result, or raise its exception.
+        er = aw.data
+        if isinstance(er, StopIteration):
+            return er.value
+        raise er  # noqa: B904 (the exception of aw itself)
 
     # The sleep finished before aw, so cancel aw and raise TimeoutError.
     runner_task.cancel()
