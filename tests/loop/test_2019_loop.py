@@ -129,7 +129,8 @@ def test_round_robin_with_bare_yield_and_late_joiners(board):
                 yield
 
         async def main():
-            await asyncio.sleep_ms(20)
+            while len(out) < 11:
+                await asyncio.sleep_ms(1)
             print(" ".join(out))
 
         loop = asyncio.get_event_loop()
@@ -265,7 +266,8 @@ def test_queue_sizes_are_not_limits(board):
         async def main():
             for n in range(50):
                 loop.create_task(worker(n))
-            await asyncio.sleep_ms(30)
+            while len(done) < 50:  # a lost task would hang here (and time out the test)
+                await asyncio.sleep_ms(1)
             print(len(done), sorted(done) == list(range(50)))
 
         loop = asyncio.get_event_loop(4, 4)
