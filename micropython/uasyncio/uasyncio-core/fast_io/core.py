@@ -117,11 +117,18 @@ class _Deadline(_Sleeping):
     pass
 
 
-def _sleep_until(t, when):
+def _node(t):
+    # The heap node of task t: its data is the task (set after each push, which clears it).
     n = t._node
     if n is None:
-        n = t._node = _Node(t)
+        n = t._node = _spare.pop() if _spare else _Node(None)
+    return n
+
+
+def _sleep_until(t, when):
+    n = _node(t)
     _timers.push(n, when)
+    n.data = t
     t.data = _Sleeping
 
 
@@ -228,6 +235,8 @@ class _RunQueue:
 _task_queue = _RunQueue
 
 _task_count = 0
+_spare = []  # Heap nodes of finished tasks
+_SPARE_NODES = const(16)
 
 
 # Task class representing a coroutine, can be waited on and cancelled.
@@ -407,6 +416,11 @@ def run_until_complete(main_task=None):
             # Check the task is not on any event queue
             assert t.data is None
             _forget(t)
+            if t._node is not None:
+                # Its heap node serves the next task that sleeps
+                if len(_spare) < _SPARE_NODES:
+                    _spare.append(t._node)
+                t._node = None
             # If it's the main task, it is considered as awaited by the caller
             awaited = t is main_task
             if awaited:
@@ -470,7 +484,7 @@ def _expire_timers():
         if n is None or ticks_diff(n.ph_key, now) > 0:
             return
         _timers.pop()
-        t = n.coro
+        t = n.data
         if t.data is _Deadline:
             # A timeout: it takes effect at once
             t.data = None

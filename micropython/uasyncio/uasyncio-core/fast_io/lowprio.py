@@ -26,10 +26,9 @@ class LowPriority:
         return self.heap.peek() is None
 
     def push(self, t, when):
-        n = t._node
-        if n is None:
-            n = t._node = core._Node(t)
+        n = core._node(t)
         self.heap.push(n, when)
+        n.data = t
         t.data = _Waiting
 
     def admit(self):
@@ -42,7 +41,7 @@ class LowPriority:
             late >= 0 and not core._ready and not core._urgent
         ):
             self.heap.pop()
-            core._schedule(n.coro)
+            core._schedule(n.data)
 
     def idle_ms(self, dt):
         n = self.heap.peek()

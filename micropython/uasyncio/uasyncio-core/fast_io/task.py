@@ -9,7 +9,7 @@ from time import ticks_diff
 
 class Node:
     def __init__(self, coro):
-        self.coro = coro  # What the node stands for (the Task)
+        self.data = coro  # What the node stands for (the Task)
         self.ph_key = 0  # Wake time
         self.seq = 0  # Order of arrival, for equal keys
         self.idx = -1  # Position in the heap
