@@ -620,7 +620,8 @@ def test_legacy_helpers(board):
 def test_timeout_reaches_the_task_before_round_robin_tasks(board):
     # Prompt timeout: once the wait_for deadline has passed, no round-robin step may start
     # before the TimeoutError reaches the waiting task (the step running at the deadline
-    # finishes first). The deadline is read from the same clock the spinners stamp.
+    # finishes first). The deadline is read from the same clock the spinners stamp, with 3 ms
+    # to spare for the clock read inside wait_for_ms.
     out = run(
         board,
         """
@@ -644,7 +645,7 @@ def test_timeout_reaches_the_task_before_round_robin_tasks(board):
             spinners = [loop.create_task(spinner()) for _ in range(3)]
             await asyncio.sleep_ms(10)
             for timeout in (20, 25):
-                deadline = time.ticks_add(time.ticks_ms(), timeout + 1)
+                deadline = time.ticks_add(time.ticks_ms(), timeout + 3)
                 starts.clear()
                 try:
                     await asyncio.wait_for_ms(never(), timeout)
