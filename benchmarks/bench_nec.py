@@ -32,7 +32,7 @@ def frame(addr, cmd):
 
 
 def edge_rate():
-    stamps = array.array("i", [0])
+    stamps = array.array("q", [0])
 
     def bare(pin):
         stamps[0] = time.ticks_us()

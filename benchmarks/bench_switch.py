@@ -32,7 +32,7 @@ class Probe:
     # Stamps each edge of its pin (hard interrupt) and the latency of each event.
     def __init__(self, name):
         self.pin = Pin(name, Pin.IN, Pin.PULL_UP)
-        self.edge = array.array("i", [0])
+        self.edge = array.array("q", [0])  # "q": unix ticks go up to 2**62
         self.pin.irq(self._edge, hard=True)
         self.lat = []
 
@@ -81,7 +81,7 @@ async def delay_late():
     load = [asyncio.create_task(busy()) for _ in range(LOAD_TASKS)]
     late = []
     done = asyncio.Event()
-    fired = array.array("i", [0])
+    fired = array.array("q", [0])
 
     def timeout():
         fired[0] = time.ticks_us()

@@ -452,3 +452,45 @@ def test_benchmark_runs(board, loop):
     out = board.output(bench.read_text(), loop=loop, args=["--quick"])
     names = [line.split()[1] for line in out.splitlines() if line.startswith("RESULT ")]
     assert len(names) == 10 and "delay_late_mean_ms" in names, out
+
+
+WRAP = """
+import machine_sim
+
+machine_sim.install()
+import asyncio, time
+from machine_sim import Pin, clock, play
+from aswitch import Delay_ms, Pushbutton
+
+log = []
+period = time.ticks_add(0, -1) + 1
+clock.set_ticks_us(time.ticks_add(0, -150_000))  # ticks wrap 150 ms from now
+print(time.ticks_ms() > period - 160)
+
+async def main():
+    d = Delay_ms(log.append, ("delay",), duration=300)
+    d.trigger()
+    pin = Pin("wrap", Pin.IN, Pin.PULL_UP)
+    pb = Pushbutton(pin)
+    pb.debounce_ms, pb.double_click_ms, pb.long_press_ms = 20, 200, 300
+    pb.press_func(log.append, ("press",))
+    pb.long_func(log.append, ("long",))
+    pb.double_func(log.append, ("double",))
+    pb.release_func(log.append, ("release",))
+    # Clicks across the wrap make a double click; a long press follows.
+    await play(pin, [(50_000, 0), (60_000, 1), (60_000, 0), (60_000, 1), (200_000, 0),
+                     (500_000, 1)], spin_us=0)
+    await asyncio.sleep_ms(100)
+    print(time.ticks_ms() < 1000, d.running(), log)
+
+asyncio.run(main())
+"""
+
+
+def test_ticks_wrap(board, loop):
+    out = board.output(WRAP, loop=loop).splitlines()
+    assert out == [
+        "True",
+        "True False ['press', 'release', 'press', 'double', 'release', 'delay', 'press', "
+        "'long', 'release']",
+    ]

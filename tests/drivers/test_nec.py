@@ -172,3 +172,43 @@ def test_benchmark_runs(board, loop):
         "loaded_callback_late_mean_ms",
         "loaded_callback_late_worst_ms",
     ]
+
+
+WRAP = """
+import machine_sim
+
+machine_sim.install()
+import asyncio, time
+from machine_sim import Pin, clock, play, pulses
+from aremote import NEC_IR, REPEAT
+
+def frame(addr, cmd):
+    val = addr | (addr ^ 0xFF) << 8 | cmd << 16 | (cmd ^ 0xFF) << 24
+    d = [9000, 4500]
+    for i in range(32):
+        d += [562, 1687 if val >> i & 1 else 562]
+    return d + [562]
+
+got = []
+pin = Pin(1, Pin.IN, Pin.PULL_UP)
+
+async def main():
+    ir = NEC_IR(pin, lambda data, addr: got.append((data, addr)), False)
+    # The clock passes 2**31 (beyond a 32-bit array's range), 2**30 (the boards' ticks
+    # period) and wraps round to 0, 20 ms into a frame.
+    for i, ticks in enumerate((2**31, 2**30, 0)):
+        clock.set_ticks_us(time.ticks_add(ticks, -30_000))
+        block = frame(0x10 + i, 0x20 + i)
+        await play(pin, pulses(0, block, gap_us=10_000))
+        await play(pin, pulses(0, [9000, 2250, 562], gap_us=108_000 - sum(block)))
+        await asyncio.sleep_ms(100)
+    ir.deinit()
+    print(got)
+
+asyncio.run(main())
+"""
+
+
+def test_ticks_wrap_and_large_ticks(board, loop):
+    out = board.output(WRAP, loop=loop).strip()
+    assert out == "[(32, 16), (-1, 16), (33, 17), (-1, 17), (34, 18), (-1, 18)]"

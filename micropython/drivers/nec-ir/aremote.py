@@ -1,7 +1,8 @@
 """NEC infra-red remote decoder, driven by pin interrupts.
 
 The demodulator's output pin (a TSOP4838 or similar: low while the carrier is on) interrupts on
-both edges; the handler only stamps each edge's ``ticks_us()`` into a preallocated array.
+both edges; the handler only stores each edge's time (``ticks_us()``, from the first edge of
+the burst) into a preallocated array.
 A task sleeps until the whole block can have arrived, decodes it and calls
 ``callback(data, addr, *args)``, never from the interrupt handler.
 
@@ -44,6 +45,7 @@ class NEC_IR:
         # One slot more than a block holds: an edge stored there means overrun.
         self._times = array("i", (0 for _ in range(_EDGECOUNT + 1)))
         self._edge = 0
+        self._t0 = 0  # ticks_us() of the first edge
         self._flag = asyncio.ThreadSafeFlag()
         self._task = asyncio.create_task(self._run())
         pin.irq(handler=self._isr, trigger=pin.IRQ_FALLING | pin.IRQ_RISING, hard=True)
@@ -51,16 +53,21 @@ class NEC_IR:
     def _isr(self, _):
         n = self._edge
         if n <= _EDGECOUNT:
-            self._times[n] = ticks_us()
-            self._edge = n + 1
-            if not n:
+            # Times relative to the first edge: small numbers, whatever the ticks period
+            # (2**30 on boards, 2**62 on the unix port), so they fit the 32-bit array.
+            if n:
+                self._times[n] = ticks_diff(ticks_us(), self._t0)
+            else:
+                self._t0 = ticks_us()
+                self._times[0] = 0
                 self._flag.set()
+            self._edge = n + 1
 
     async def _run(self):
         while True:
             await self._flag.wait()
             # Sleep until block_time after the first edge, whatever the wake-up latency was.
-            wait = self.block_time - ticks_diff(ticks_us(), self._times[0]) // 1000
+            wait = self.block_time - ticks_diff(ticks_us(), self._t0) // 1000
             if wait > 0:
                 await asyncio.sleep_ms(wait)
             data, addr = self._decode()
@@ -72,16 +79,16 @@ class NEC_IR:
         if n > _EDGECOUNT:
             return OVERRUN, 0
         t = self._times
-        if n < 3 or ticks_diff(t[1], t[0]) <= _MIN_START:
+        if n < 3 or t[1] - t[0] <= _MIN_START:
             return BADSTART, 0
-        space = ticks_diff(t[2], t[1])
+        space = t[2] - t[1]
         if space > _MIN_DATA_SPACE:
             if n < _EDGECOUNT:
                 return BADBLOCK, 0
             val = 0
             for i in range(3, _EDGECOUNT - 2, 2):  # the space after each bit's mark
                 val >>= 1
-                if ticks_diff(t[i + 1], t[i]) > _MIN_ONE:
+                if t[i + 1] - t[i] > _MIN_ONE:
                     val |= 0x80000000
             return self._validate(val)
         if space > _MIN_REPEAT_SPACE:

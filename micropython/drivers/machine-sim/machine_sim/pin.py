@@ -41,7 +41,7 @@ def enable_irq(state=True):
     _irq_enabled = state
     while _irq_enabled and _irq_pending:
         pin, level = _irq_pending.pop(0)
-        pin._service(level, clock.ticks_us())  # serviced late, as on a board
+        pin._service(level, clock._now())  # serviced late, as on a board
 
 
 def _report(exc):
@@ -193,7 +193,7 @@ class Pin(machine.PinBase):
         ):
             return
         if at_us is None:
-            at_us = clock.ticks_us()
+            at_us = clock._now()
         if _irq_enabled:
             self._service(level, at_us)
         else:
