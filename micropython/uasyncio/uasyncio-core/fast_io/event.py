@@ -62,7 +62,6 @@ try:
     class ThreadSafeFlag(io.IOBase):
         def __init__(self):
             self.state = 0
-            self._waiter = None
 
         def ioctl(self, req, flags):
             if req == 3:  # MP_STREAM_POLL
@@ -87,8 +86,8 @@ try:
                 self.state = 0
                 core._stop.__traceback__ = None
                 raise core._stop
-            # The scheduler looks at the flag at each pass (and polls it when idle).
-            return core._io_queue().wait_flag(self)
+            # The scheduler asks the flag at each pass (see ioq): no 1 ms poll on unix.
+            return core._io_queue().queue_read(self)
 
         def send(self, _):
             return self.__next__()

@@ -1,11 +1,13 @@
-# fast_io: the poller for stream I/O, and the waits on ThreadSafeFlag
+# fast_io: waiting on streams (sockets, UARTs, Python stream drivers) and ThreadSafeFlag
 # MIT license
 #
-# Nothing here allocates once a stream or flag has been waited on before: map entries are
-# recycled, a stream with a file descriptor stays registered with the poller between waits
-# (with an empty mask), and a ThreadSafeFlag is checked by the scheduler at each pass instead
-# of being polled. Objects without a file descriptor leave the poller when nobody waits on
-# them, because on the unix port any such object makes every poll take at least 1 ms.
+# Two kinds of stream:
+# - a stream with a file descriptor, or a native one, is registered with select.poll and
+#   stays registered between waits (with an empty mask), so waiting allocates nothing;
+# - a Python stream driver (an io.IOBase with ioctl, such as ThreadSafeFlag) is asked for
+#   readiness by calling its ioctl at each scheduler pass. Polling such objects costs at least
+#   1 ms a poll on the unix port; asking them directly costs microseconds. When the loop is
+#   idle it blocks on them with a second poller, where they stay registered.
 
 import select
 
@@ -16,72 +18,72 @@ _POLLPRI = const(2)
 _POLLOUT = const(4)
 _POLLERR = const(8)
 _POLLHUP = const(16)
-_SPARE_FLAGS = const(8)  # Registered flags nobody waits on, kept for the next idle wait
+_MP_STREAM_POLL = const(3)
+_MP_STREAM_GET_FILENO = const(10)
+_IDLE_REGS = const(8)  # Python drivers kept registered for idle waits with nobody waiting
+
+
+def _mask(sm):
+    mask = 0
+    if sm[0] is not None:
+        mask |= _POLLIN
+    if sm[1] is not None:
+        mask |= _POLLPRI
+    if sm[2] is not None:
+        mask |= _POLLOUT
+    return mask
+
+
+def _driver(s):
+    # True for a Python stream driver without a file descriptor: asked through its ioctl.
+    if hasattr(s, "fileno") or not hasattr(s, "ioctl"):
+        return False
+    try:
+        return s.ioctl(_MP_STREAM_GET_FILENO, 0) < 0
+    except Exception:
+        return True
 
 
 class IOQueue:
     def __init__(self):
         self.poller = select.poll()
-        # Maps id(stream) to [task_waiting_read, task_waiting_pri, task_waiting_write, stream].
-        # Separate slots and an additive mask: one task may read while another writes.
+        # Maps id(stream) to [task_waiting_read, task_waiting_pri, task_waiting_write, stream,
+        # is_driver]. Separate slots and an additive mask: one task may read while another
+        # writes the same stream.
         self.map = {}
         self.spare = []  # Recycled map entries
-        self.waiting = 0  # Streams with a waiting task
-        self.flags = []  # ThreadSafeFlags with a waiting task
-        self.active = 0  # Streams and flags with a waiting task: the scheduler polls if > 0
-        self.flag_poller = None  # Made on the first idle wait on a flag
-        self.flag_regs = []  # Flags registered with flag_poller
-
-    @staticmethod
-    def _ev_mask(sm):
-        mask = 0
-        if sm[0] is not None:
-            mask |= _POLLIN
-        if sm[1] is not None:
-            mask |= _POLLPRI
-        if sm[2] is not None:
-            mask |= _POLLOUT
-        return mask
+        self.polled = 0  # Streams in the poller with a waiting task
+        self.drivers = []  # Entries of Python drivers with a waiting task
+        self.active = 0  # Streams with a waiting task: the scheduler calls wait_io_event
+        self.idle_poller = None  # Made on the first idle wait on a driver
+        self.idle_regs = []  # Drivers registered with idle_poller
 
     def _enqueue(self, s, idx):
         t = core.cur_task
         sm = self.map.get(id(s))
-        if sm is None:
-            sm = self.spare.pop() if self.spare else [None, None, None, None]
+        new = sm is None
+        if new:
+            sm = self.spare.pop() if self.spare else [None, None, None, None, False]
             sm[3] = s
-            sm[idx] = t
+            sm[4] = _driver(s)
             self.map[id(s)] = sm
-            self.poller.register(s, self._ev_mask(sm))
-            self.waiting += 1
+        assert sm[idx] is None
+        if sm[0] is None and sm[1] is None and sm[2] is None:
+            # First waiter on this stream
             self.active += 1
-        else:
-            assert sm[idx] is None
-            if sm[0] is None and sm[1] is None and sm[2] is None:
-                # Registered, idle since its last wait
-                self.waiting += 1
-                self.active += 1
-            sm[idx] = t
-            self.poller.modify(s, self._ev_mask(sm))
+            if sm[4]:
+                self.drivers.append(sm)
+            else:
+                self.polled += 1
+        sm[idx] = t
+        if not sm[4]:
+            if new:
+                self.poller.register(s, _mask(sm))
+            else:
+                self.poller.modify(s, _mask(sm))
         # Link task to this IOQueue so it can be removed if needed
         t.data = self
         return core._Q
-
-    def _idle(self, sm):
-        # Nobody waits on this stream any more.
-        self.waiting -= 1
-        self.active -= 1
-        s = sm[3]
-        if hasattr(s, "fileno"):
-            # A file descriptor costs nothing to poll: stay registered, with nothing asked.
-            self.poller.modify(s, 0)
-        else:
-            self._dequeue(s)
-
-    def _dequeue(self, s):
-        sm = self.map.pop(id(s))
-        sm[3] = None
-        self.spare.append(sm)
-        self.poller.unregister(s)
 
     def queue_read(self, s):
         return self._enqueue(s, 0)
@@ -92,27 +94,33 @@ class IOQueue:
     def queue_write(self, s):
         return self._enqueue(s, 2)
 
-    def wait_flag(self, f):
-        t = core.cur_task
-        f._waiter = t
-        self.flags.append(f)
-        self.active += 1
-        t.data = self
-        return core._Q
+    def _drop(self, sm):
+        # Forget a stream nobody waits on.
+        del self.map[id(sm[3])]
+        if not sm[4]:
+            self.poller.unregister(sm[3])
+        sm[3] = None
+        self.spare.append(sm)
 
-    def _flag_done(self, i):
-        f = self.flags.pop(i)
-        t = f._waiter
-        f._waiter = None
+    def _idle(self, sm):
+        # The last waiter left the stream.
         self.active -= 1
-        return t
+        if sm[4]:
+            self.drivers.remove(sm)
+            self._drop(sm)
+        else:
+            # Stays registered, with nothing asked: the next wait allocates nothing.
+            self.polled -= 1
+            self.poller.modify(sm[3], 0)
+
+    def forget(self, s):
+        # The stream is closed: let it go if nobody waits on it.
+        sm = self.map.get(id(s))
+        if sm is not None and sm[0] is None and sm[1] is None and sm[2] is None:
+            self._drop(sm)
 
     def remove(self, task):
         # Take the task off its stream; a task using the same stream the other way stays.
-        for i in range(len(self.flags)):
-            if self.flags[i]._waiter is task:
-                self._flag_done(i)
-                return
         for k in self.map:  # Iterate without allocating on the heap
             sm = self.map[k]
             for i in range(3):
@@ -120,75 +128,84 @@ class IOQueue:
                     sm[i] = None
                     if sm[0] is None and sm[1] is None and sm[2] is None:
                         self._idle(sm)
-                    else:
-                        self.poller.modify(sm[3], self._ev_mask(sm))
+                    elif not sm[4]:
+                        self.poller.modify(sm[3], _mask(sm))
                     return
 
-    def _wake(self, t):
-        t.data = None
-        if core._io_priority:
-            core._expedite(t)
-        else:
-            core._schedule(t)
+    def _wake(self, sm, ev):
+        # Wake the tasks waiting for the events ev; an error or hang-up wakes all of them, so
+        # none waits forever. Returns True when nobody waits any more.
+        if ev & (_POLLERR | _POLLHUP):
+            ev |= _POLLIN | _POLLPRI | _POLLOUT
+        for i in range(3):
+            t = sm[i]
+            if t is not None and ev & (_POLLIN, _POLLPRI, _POLLOUT)[i]:
+                sm[i] = None
+                t.data = None
+                if core._io_priority:
+                    core._expedite(t)
+                else:
+                    core._schedule(t)
+        return sm[0] is None and sm[1] is None and sm[2] is None
 
-    def _check_flags(self):
+    def _ask_drivers(self):
         woke = False
+        drivers = self.drivers
         i = 0
-        while i < len(self.flags):
-            if self.flags[i].state:
-                self._wake(self._flag_done(i))
+        while i < len(drivers):
+            sm = drivers[i]
+            ev = sm[3].ioctl(_MP_STREAM_POLL, _mask(sm))
+            if ev:
                 woke = True
-            else:
-                i += 1
+                if ev < 0:
+                    ev = _POLLERR
+                if self._wake(sm, ev):
+                    self._idle(sm)
+                    continue
+            i += 1
         return woke
 
-    def _wait_flags(self, dt):
-        # Idle with only flags waited on: block on them (each stays registered afterwards).
-        p = self.flag_poller
+    def _wait_drivers(self, dt):
+        # Idle with only drivers waited on: block on them (each stays registered afterwards).
+        p = self.idle_poller
         if p is None:
-            p = self.flag_poller = select.poll()
-        regs = self.flag_regs
-        for f in self.flags:
-            if f not in regs:
-                if len(regs) >= _SPARE_FLAGS:
-                    for g in regs:
-                        p.unregister(g)
+            p = self.idle_poller = select.poll()
+        regs = self.idle_regs
+        for sm in self.drivers:
+            s = sm[3]
+            if s in regs:
+                p.modify(s, _mask(sm))
+            else:
+                if len(regs) >= _IDLE_REGS:
+                    for r in regs:
+                        p.unregister(r)
                     regs.clear()
-                p.register(f, _POLLIN)
-                regs.append(f)
+                p.register(s, _mask(sm))
+                regs.append(s)
         for _ in p.ipoll(dt):
             break
+        for s in regs:
+            p.modify(s, 0)
 
     def wait_io_event(self, dt):
-        if self.flags:
-            if self._check_flags():
+        if self.drivers:
+            if self._ask_drivers():
                 dt = 0
-            elif dt and self.flags:
-                if not self.waiting:
-                    self._wait_flags(dt)
-                    self._check_flags()
+            elif dt and self.drivers:
+                if not self.polled:
+                    self._wait_drivers(dt)
+                    self._ask_drivers()
                     return
-                # Streams and flags: poll the streams, looking at the flags every ms.
+                # Both kinds waited on: poll the others, asking the drivers every ms.
                 dt = 1 if dt < 0 else min(dt, 1)
-        if not self.waiting:
+        if not self.polled:
             return
         for s, ev in self.poller.ipoll(dt):
             sm = self.map[id(s)]
             if sm[0] is None and sm[1] is None and sm[2] is None:
                 # An error or hang-up on a stream nobody waits on: let it go.
-                self._dequeue(s)
-                continue
-            # An error or hang-up wakes every waiter, so none of them waits forever.
-            if ev & (_POLLIN | _POLLERR | _POLLHUP) and sm[0] is not None:
-                self._wake(sm[0])
-                sm[0] = None
-            if ev & (_POLLPRI | _POLLERR | _POLLHUP) and sm[1] is not None:
-                self._wake(sm[1])
-                sm[1] = None
-            if ev & (_POLLOUT | _POLLERR | _POLLHUP) and sm[2] is not None:
-                self._wake(sm[2])
-                sm[2] = None
-            if sm[0] is None and sm[1] is None and sm[2] is None:
+                self._drop(sm)
+            elif self._wake(sm, ev):
                 self._idle(sm)
             else:
-                self.poller.modify(s, self._ev_mask(sm))
+                self.poller.modify(s, _mask(sm))

@@ -18,7 +18,8 @@ class Stream:
         pass
 
     async def wait_closed(self):
-        # TODO yield?
+        if core._io is not None:
+            core._io.forget(self.s)
         self.s.close()
 
     # async
