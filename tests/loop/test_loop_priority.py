@@ -273,3 +273,80 @@ def test_reader_and_writer_on_one_socket_both_progress(board):
         """,
     )
     assert out.strip() == "[b'one\\n', b'two\\n', b'three\\n'] 1 1"
+
+
+DRIVER = """
+import asyncio
+import io
+import time
+from machine_sim.loopback import socket_pair
+
+class Timer(io.IOBase):
+    # A Python stream driver without a file descriptor: readable once its time has come.
+    def __init__(self):
+        self.end = time.ticks_ms()
+        self.polls = 0
+
+    def arm(self, ms):
+        self.end = time.ticks_add(time.ticks_ms(), ms)
+
+    def ioctl(self, req, arg):
+        if req != 3:
+            return -1
+        self.polls += 1
+        return arg & 1 if time.ticks_diff(time.ticks_ms(), self.end) >= 0 else 0
+
+    def readline(self):
+        return b"\\n"
+"""
+
+
+def test_python_driver_priority_and_idle_waits(board):
+    out = board.output(
+        DRIVER
+        + """
+log = []
+
+async def spinner(n):
+    for i in range(n):
+        t = time.ticks_ms()
+        while time.ticks_diff(time.ticks_ms(), t) < 2:
+            pass
+        log.append("S")
+        await asyncio.sleep_ms(0)
+
+async def main():
+    tm = Timer()
+    r = asyncio.StreamReader(tm)
+    # Busy loop: the driver is asked at each pass and its task runs before the spinners.
+    spin = [asyncio.create_task(spinner(20)) for _ in range(3)]
+    tm.arm(10)
+    await r.readline()
+    log.append("T")
+    await asyncio.gather(*spin)
+    i = log.index("T")
+    print(i < 9, len(log))
+    # Idle loop: nothing else to run, the driver alone wakes the loop.
+    t0 = time.ticks_ms()
+    tm.arm(20)
+    await r.readline()
+    print(time.ticks_diff(time.ticks_ms(), t0) >= 20)
+    # Idle with a socket and the driver both waited on: either wakes its task.
+    a, b = socket_pair()
+    a.setblocking(False)
+
+    async def sock_reader():
+        return await asyncio.StreamReader(a).read(1)
+
+    st = asyncio.create_task(sock_reader())
+    tm.arm(15)
+    await r.readline()
+    print(st.done())
+    b.send(b"z")
+    print(await st)
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.splitlines() == ["True 61", "True", "False", "b'z'"]
