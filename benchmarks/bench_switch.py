@@ -28,19 +28,27 @@ async def busy():
         await asyncio.sleep_ms(0)
 
 
+T0 = time.ticks_us()
+
+
+def now_us():
+    # us since T0: small enough for a 32-bit array, whatever the ticks period.
+    return time.ticks_diff(time.ticks_us(), T0)
+
+
 class Probe:
     # Stamps each edge of its pin (hard interrupt) and the latency of each event.
     def __init__(self, name):
         self.pin = Pin(name, Pin.IN, Pin.PULL_UP)
-        self.edge = array.array("q", [0])  # "q": unix ticks go up to 2**62
+        self.edge = array.array("i", [0])
         self.pin.irq(self._edge, hard=True)
         self.lat = []
 
     def _edge(self, pin):
-        self.edge[0] = time.ticks_us()
+        self.edge[0] = now_us()
 
     def event(self):
-        self.lat.append(time.ticks_diff(time.ticks_us(), self.edge[0]) / 1000)
+        self.lat.append((now_us() - self.edge[0]) / 1000)
 
     def presses(self):
         edges = []
@@ -81,19 +89,19 @@ async def delay_late():
     load = [asyncio.create_task(busy()) for _ in range(LOAD_TASKS)]
     late = []
     done = asyncio.Event()
-    fired = array.array("q", [0])
+    fired = array.array("i", [0])
 
     def timeout():
-        fired[0] = time.ticks_us()
+        fired[0] = now_us()
         done.set()
 
     d = Delay_ms(timeout, duration=50)
     for _ in range(PRESSES * 2):
-        t = time.ticks_us()
+        t = now_us()
         d.trigger()
         await done.wait()
         done.clear()
-        late.append(time.ticks_diff(fired[0], t) / 1000 - 50)
+        late.append((fired[0] - t) / 1000 - 50)
     d.deinit()
     for t in load:
         t.cancel()
