@@ -115,12 +115,13 @@ def report(name, lat):
 
 
 random.seed(1)
+missed = 0
 for debounce in (50, 10):
     probes = asyncio.run(latency(debounce))
     for kind in ("switch", "pushbutton"):
         lat = [x for k, p in probes if k == kind for x in p.lat]
-        if len(lat) != BUTTONS * PRESSES * 2:
-            print("missed events", kind, len(lat))
-            sys.exit(1)
+        missed += BUTTONS * PRESSES * 2 - len(lat)
         report("%s_%dms" % (kind, debounce), lat)
 report("delay_late", asyncio.run(delay_late()))
+# Presses the load hid (a press shorter than two polls, once the polls are late): 0 normally.
+print("RESULT missed_events %d events" % missed)
