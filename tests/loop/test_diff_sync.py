@@ -311,18 +311,20 @@ PROGRAMS = [
         """
         import asyncio
 
-        async def holder(lock):
+        async def holder(lock, done):
             async with lock:
-                await asyncio.sleep_ms(50)
+                await done.wait()
 
         async def main():
             lock = asyncio.Lock()
-            t = asyncio.create_task(holder(lock))
+            done = asyncio.Event()
+            t = asyncio.create_task(holder(lock, done))
             await asyncio.sleep_ms(1)
             try:
                 await asyncio.wait_for_ms(lock.acquire(), 5)
             except asyncio.TimeoutError:
                 print("timeout waiting for lock")
+            done.set()
             await t
             print("free", lock.locked())
             print(await asyncio.wait_for_ms(lock.acquire(), 5))

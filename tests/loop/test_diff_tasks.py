@@ -392,19 +392,21 @@ PROGRAMS = [
             w = asyncio.create_task(waiter(s))
             await asyncio.sleep_ms(2)
             w.cancel()
-            await asyncio.sleep_ms(2)
+            try:
+                await w
+            except asyncio.CancelledError:
+                print("main sees the waiter cancelled")
             print("waiter done", w.done(), "slow done", s.done())
-            s.cancel()
-            await asyncio.sleep_ms(2)
-            print("slow done", s.done())
+            print("cancel slow again", s.cancel())
 
         asyncio.run(main())
         """,
         """
         slow cancelled
         waiter cancelled
+        main sees the waiter cancelled
         waiter done True slow done True
-        slow done True
+        cancel slow again False
         """,
     ),
     program(
@@ -505,7 +507,8 @@ PROGRAMS = [
         async def main():
             asyncio.create_task(spin("a", 3))
             asyncio.create_task(spin("b", 3))
-            await asyncio.sleep_ms(20)
+            while len(out) < 8:
+                await asyncio.sleep_ms(1)
             print(" ".join(out))
 
         asyncio.run(main())
