@@ -55,15 +55,18 @@ _stop_true = StopIteration(True)
 # Round-robin ring
 
 
-def _grow(q):
-    # The ring is full: double it (only as the number of ready tasks grows).
-    global _ready, _ready_cap
-    _ready_cap *= 2
-    new = deque((), _ready_cap, 1)
-    while _ready:
-        new.append(_ready.popleft())
-    _ready = new
-    new.append(q)
+def _bigger(q):
+    # A full queue, doubled (only as the number of tasks in it grows).
+    new = deque((), 2 * len(q), 1)
+    while q:
+        new.append(q.popleft())
+    return new
+
+
+def _grow(t):
+    global _ready
+    _ready = _bigger(_ready)
+    _ready.append(t)
 
 
 def _schedule(t):
@@ -75,31 +78,14 @@ def _schedule(t):
         _grow(t)
 
 
-def _wake(t):
-    # Wake t from a reusable awaitable: data False tells the awaitable it was resumed.
-    t.data = False
-    try:
-        _ready.append(t)
-    except IndexError:
-        _grow(t)
-
-
-def _grow_urgent(t):
-    global _urgent, _urgent_cap
-    _urgent_cap *= 2
-    new = deque((), _urgent_cap, 1)
-    while _urgent:
-        new.append(_urgent.popleft())
-    _urgent = new
-    new.append(t)
-
-
 def _expedite(t):
     # Queue t ahead of the round-robin tasks (I/O readiness, cancellation, timeout).
+    global _urgent
     try:
         _urgent.append(t)
     except IndexError:
-        _grow_urgent(t)
+        _urgent = _bigger(_urgent)
+        _urgent.append(t)
 
 
 ################################################################################
@@ -523,10 +509,6 @@ async def _stopper():
     pass
 
 
-async def _sleep_until_ms(when):
-    await sleep_ms(0 if when is True else ticks_diff(when, ticks()))
-
-
 cur_task = None
 _stop_task = None
 _lp = None  # Low-priority queue (lowprio module), created on first use
@@ -545,12 +527,6 @@ class Loop:
         # Like the built-in asyncio: returns when stop() is called or no task is left
 
     def run_until_complete(aw):
-        if isinstance(aw, SingletonGenerator):
-            # 2019: loop.run_until_complete(asyncio.sleep(t)) pauses the loop. Take the wake
-            # time off the shared sleep object now: the tasks use it before this one runs.
-            when = aw.state
-            aw.state = None
-            aw = _sleep_until_ms(when)
         return run_until_complete(_promote_to_task(aw))
 
     def stop():
@@ -618,11 +594,9 @@ def current_task():
 
 
 def _new_queues():
-    global _ready, _ready_cap, _urgent, _urgent_cap, _timers, _tasks, _io, _lp, _io_priority
-    _ready_cap = 16
-    _ready = deque((), _ready_cap, 1)
-    _urgent_cap = 8
-    _urgent = deque((), _urgent_cap, 1)
+    global _ready, _urgent, _timers, _tasks, _io, _lp, _io_priority
+    _ready = deque((), 16, 1)
+    _urgent = deque((), 8, 1)
     _timers = _Heap()
     _tasks = set()
     _io = None

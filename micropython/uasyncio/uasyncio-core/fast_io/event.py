@@ -19,7 +19,9 @@ class Event:
         # Note: This must not be called from anything except the thread running
         # the asyncio loop (i.e. neither hard or soft IRQ, or a different thread).
         while self.waiting.peek():
-            core._wake(self.waiting.pop())
+            t = self.waiting.pop()
+            core._schedule(t)
+            t.data = False  # Tells wait() it was woken, even if the event is cleared since
         self.state = True
 
     def clear(self):

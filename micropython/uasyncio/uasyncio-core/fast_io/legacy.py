@@ -108,7 +108,22 @@ def _max_overdue_ms(t=None):
     return max_overdue_ms(t)
 
 
+async def _sleep_until(when):
+    await core.sleep_ms(0 if when is True else core.ticks_diff(when, core.ticks()))
+
+
+def _run_until_complete(aw):
+    if isinstance(aw, core.SingletonGenerator):
+        # loop.run_until_complete(asyncio.sleep(t)) pauses the loop. Take the wake time off
+        # the shared sleep object now: the tasks use it before this one runs.
+        when = aw.state
+        aw.state = None
+        aw = _sleep_until(when)
+    return core.run_until_complete(core._promote_to_task(aw))
+
+
 Loop = core.Loop
+Loop.run_until_complete = _run_until_complete
 Loop.time = _time
 Loop.call_soon = call_soon
 Loop.call_later = call_later
