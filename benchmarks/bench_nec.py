@@ -45,22 +45,26 @@ def edge_rate():
             pin.external(level)
         return time.ticks_diff(time.ticks_us(), t) / EDGES
 
+    def blocks(pin, ir):
+        total = 0
+        for _ in range(EDGES // 64):  # full blocks only: past 69 edges the handler only counts
+            t = time.ticks_us()
+            level = 1
+            for _ in range(64):
+                level ^= 1
+                pin.external(level)
+            total += time.ticks_diff(time.ticks_us(), t)
+            ir._edge = 0
+        return total / (EDGES // 64 * 64)
+
     bare_pin = Pin("bare", Pin.IN)
     bare_pin.irq(bare, hard=True)
-    sim_us = run(bare_pin)
     ir_pin = Pin("rate", Pin.IN)
     ir = NEC_IR(ir_pin, lambda *a: None, False)
-    total = 0
-    for _ in range(EDGES // 64):  # full blocks only: past 69 edges the handler only counts
-        t = time.ticks_us()
-        level = 1
-        for _ in range(64):
-            level ^= 1
-            ir_pin.external(level)
-        total += time.ticks_diff(time.ticks_us(), t)
-        ir._edge = 0
+    # Best of three: the host's other work only ever adds time.
+    sim_us = min(run(bare_pin) for _ in range(3))
+    per_edge = min(blocks(ir_pin, ir) for _ in range(3))
     ir.deinit()
-    per_edge = total / (EDGES // 64 * 64)
     return sim_us, per_edge
 
 
