@@ -622,8 +622,9 @@ def test_legacy_helpers(board):
 def test_timeout_reaches_the_task_before_round_robin_tasks(board):
     # Prompt timeout: once the wait_for deadline has passed, no round-robin step may start
     # before the TimeoutError reaches the waiting task (the step running at the deadline
-    # finishes first). The deadline is read from the same clock the spinners stamp, with 3 ms
-    # to spare for the clock read inside wait_for_ms.
+    # finishes first). wait_for_ms reads the clock before the first spinner step that follows
+    # the call, so its deadline is no later than that step's stamp plus the timeout: every step
+    # stamped at or after that point started after the deadline, however the host schedules.
     out = run(
         board,
         """
@@ -648,11 +649,11 @@ def test_timeout_reaches_the_task_before_round_robin_tasks(board):
             await asyncio.sleep_ms(10)
             # Long enough for wait_for's own task to start before the deadline on a busy host.
             for timeout in (60, 80):
-                deadline = time.ticks_add(time.ticks_ms(), timeout + 3)
                 starts.clear()
                 try:
                     await asyncio.wait_for_ms(never(), timeout)
                 except asyncio.TimeoutError:
+                    deadline = time.ticks_add(starts[0], timeout)
                     late = [s for s in starts if time.ticks_diff(s, deadline) >= 0]
                     print("steps started after the deadline:", len(late))
             for s in spinners:

@@ -319,7 +319,7 @@ PROGRAMS = [
                 except asyncio.TimeoutError:
                     timeouts += 1
             t.cancel()
-            print("timeouts", timeouts, "ticker ran", ticks > 5)
+            print("timeouts", timeouts, "ticker ran", ticks > 0)
 
         asyncio.run(main())
         """,
