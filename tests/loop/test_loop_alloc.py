@@ -192,3 +192,28 @@ asyncio.run(main())
         loop="fast_io",
     )
     assert out.split() == ["10000", "True", "1"]
+
+
+def test_last_task_ends_with_the_heap_locked(board):
+    out = board.output(
+        """
+import asyncio
+import micropython
+
+async def child():
+    await asyncio.sleep_ms(1)
+
+async def main():
+    await asyncio.sleep_ms(1)  # main's timer node exists from now on
+    asyncio.create_task(child())
+    await asyncio.sleep_ms(0)
+    micropython.heap_lock()  # the child, then main itself end with the heap locked
+    await asyncio.sleep_ms(5)
+
+asyncio.run(main())
+micropython.heap_unlock()
+print("done")
+""",
+        loop="fast_io",
+    )
+    assert out.strip() == "done"
