@@ -291,6 +291,9 @@ class Task:
     def set_name(self, name):
         self._name = str(name)
 
+    def __repr__(self):
+        return "<Task>"  # As the firmware's Task prints
+
 
 ################################################################################
 # I/O: created on first use (see _io_queue())
