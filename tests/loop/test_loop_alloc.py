@@ -4,6 +4,8 @@ Each program measures ``gc.mem_alloc()`` deltas with the collector off, in Micro
 then runs the same operations with the heap locked (any allocation raises MemoryError).
 """
 
+import pytest
+
 ALLOC = """
 import asyncio
 import gc
@@ -110,8 +112,16 @@ asyncio.run(main())
 """
 
 
-def test_no_heap_garbage_per_operation(board):
-    out = board.output(ALLOC, loop="fast_io")
+HIDE_C = 'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
+
+
+@pytest.mark.parametrize("heap", ["c", "python"])
+def test_no_heap_garbage_per_operation(board, heap):
+    # Also with the pure-Python timer heap (no _asyncio module)
+    if heap == "c":
+        out = board.output(ALLOC, loop="fast_io")
+    else:
+        out = board.output(HIDE_C + ALLOC, loop="asyncio")
     figures = dict(line.split() for line in out.splitlines())
     assert figures == {
         "event": "0",
