@@ -2,15 +2,16 @@
 # MIT license
 #
 # Queues, in the order the scheduler serves them:
-#   _urgent  FIFO of tasks woken by I/O and of cancelled or timed-out tasks: they run before
-#            the round-robin tasks, but each of them at most once between two round-robin steps,
-#            so an always-ready device cannot starve the others (the starvation bound);
+#   _urgent  FIFO of tasks woken by I/O, cancelled or timed out (and of the tasks awaiting them
+#            when they end): they run before the round-robin tasks. Streams are polled at most
+#            once between two round-robin steps, so an always-ready device cannot starve the
+#            others (the starvation bound);
 #   _ready   FIFO ring of round-robin tasks (a zero-delay yield costs the same at 10 or 1000
-#            tasks, unlike a heap);
+#            tasks, unlike a heap); due timers join it in wake-time order;
 #   _timers  heap of sleeping tasks ordered by wake time (ticks_diff, so right across the wrap);
 #   _lp      low-priority queue, created by the lowprio module on first use.
-# Waits use reusable awaitables, so a task step, a timed wake and an Event, Lock or
-# ThreadSafeFlag wait allocate nothing on the heap.
+# Waits use reusable awaitables, so a task step, a timed wake and an Event, Lock,
+# ThreadSafeFlag or stream wait allocate nothing on the heap.
 
 import sys
 from collections import deque
@@ -44,7 +45,7 @@ _exc_context = {"message": "Task exception wasn't retrieved", "exception": None,
 
 # Yielded to the scheduler by every fast_io awaitable: "the task is queued already". Any other
 # value comes from a 2019-style coroutine (bare yield, yield <ms>, yield False, yield <coro>).
-_Q = "queued"
+_Q = object()
 
 # A stopped reusable awaitable raises one of these (traceback reset before each raise).
 _stop = StopIteration()
