@@ -359,12 +359,12 @@ def run_until_complete(main_task=None):
             _io.wait_io_event(0 if (_ready or _urgent) else _idle_ms())
             polled = True
         # Expedited tasks first (woken by I/O, cancelled, timed out), then round-robin.
-        hurried = bool(_urgent)
-        if hurried:
+        if _urgent:
             t = _urgent.popleft()
+            hurried = True
         elif _ready:
             t = _ready.popleft()
-            polled = False
+            hurried = polled = False
         else:
             if (
                 _timers.peek() is None
