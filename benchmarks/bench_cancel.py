@@ -63,6 +63,10 @@ async def timeout_latency(base_ms):
     wrong = 0
     for i in range(SAMPLES):
         timeout = base_ms + i % 5
+        # Start on a millisecond edge, so the loop's ms deadline and this us one agree.
+        t = time.ticks_ms()
+        while time.ticks_ms() == t:
+            pass
         deadline = time.ticks_add(time.ticks_us(), timeout * 1000)
         try:
             await asyncio.wait_for_ms(never(), timeout)
