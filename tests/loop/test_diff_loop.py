@@ -472,6 +472,65 @@ PROGRAMS = [
         still raised to a late awaiter: late
         """,
     ),
+    program(
+        "tasks_left_by_one_run_continue_in_the_next",
+        """
+        import asyncio
+
+        async def leftover():
+            for i in range(3):
+                print("leftover", i)
+                await asyncio.sleep_ms(0)
+
+        async def first():
+            asyncio.create_task(leftover())
+            return "first"
+
+        async def second():
+            for _ in range(5):
+                await asyncio.sleep_ms(0)
+            return "second"
+
+        print(asyncio.run(first()))
+        print(asyncio.run(second()))
+        """,
+        """
+        first
+        leftover 0
+        leftover 1
+        leftover 2
+        second
+        """,
+    ),
+    program(
+        "exception_raised_by_the_handler_leaves_run",
+        """
+        import asyncio
+
+        def handler(loop, context):
+            print("handler raising")
+            raise KeyError("from handler")
+
+        async def bad():
+            raise ValueError
+
+        async def main():
+            asyncio.get_event_loop().set_exception_handler(handler)
+            asyncio.create_task(bad())
+            for _ in range(3):
+                await asyncio.sleep(0)
+            return "not returned"
+
+        try:
+            print(asyncio.run(main()))
+        except KeyError as e:
+            print("KeyError out of run:", e)
+        """,
+        """
+        handler raising
+        KeyError out of run: from handler
+        """,
+    ),
 ]
 
 DEFAULT_HANDLER = """
