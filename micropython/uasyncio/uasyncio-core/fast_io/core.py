@@ -119,13 +119,28 @@ def _sleep_until(t, when):
     t.data = _Sleeping
 
 
+# Methods shared by the reusable awaitables (sleep, Event, Lock, ThreadSafeFlag, readinto)
+
+
+def _self(self):
+    return self
+
+
+def _send(self, _):
+    # So that the awaitable can also run as a task (create_task, gather, wait_for)
+    return self.__next__()
+
+
+def _throw(self, er):
+    raise er
+
+
 # "Yield" once, then raise StopIteration: one shared instance, so sleeping allocates nothing.
 class SingletonGenerator:
+    __iter__ = _self
+
     def __init__(self):
         self.state = None
-
-    def __iter__(self):
-        return self
 
     def __next__(self):
         s = self.state

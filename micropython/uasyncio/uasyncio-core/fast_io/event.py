@@ -27,11 +27,9 @@ class Event:
     def clear(self):
         self.state = False
 
-    def wait(self):
-        return self
-
-    def __iter__(self):
-        return self
+    __iter__ = wait = core._self
+    send = core._send
+    throw = core._throw
 
     def __next__(self):
         t = core.cur_task
@@ -45,13 +43,6 @@ class Event:
         # Set calling task's data to the event's queue so it can be removed if needed
         t.data = self.waiting
         return core._Q
-
-    # So that wait() can also run as a task (create_task, wait_for, gather)
-    def send(self, _):
-        return self.__next__()
-
-    def throw(self, er):
-        raise er
 
 
 # MicroPython-extension: This can be set from outside the asyncio event loop,
@@ -76,11 +67,9 @@ try:
         def clear(self):
             self.state = 0
 
-        def wait(self):
-            return self
-
-        def __iter__(self):
-            return self
+        __iter__ = wait = core._self
+        send = core._send
+        throw = core._throw
 
         def __next__(self):
             # Called when the wait starts and again when the poller found the flag set.
@@ -90,12 +79,6 @@ try:
                 raise core._stop
             # The scheduler asks the flag at each pass (see ioq): no 1 ms poll on unix.
             return core._io_queue().queue_read(self)
-
-        def send(self, _):
-            return self.__next__()
-
-        def throw(self, er):
-            raise er
 
 except ImportError:
     pass

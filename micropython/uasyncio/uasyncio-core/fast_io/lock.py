@@ -30,11 +30,8 @@ class Lock:
             # No Task waiting so unlock
             self.state = 0
 
-    def acquire(self):
-        return self
-
-    def __iter__(self):
-        return self
+    __iter__ = acquire = core._self
+    send = core._send
 
     def __next__(self):
         t = core.cur_task
@@ -48,10 +45,6 @@ class Lock:
         # Set calling task's data to the lock's queue so it can be removed if needed
         t.data = self.waiting
         return core._Q
-
-    # So that acquire() can also run as a task (create_task, wait_for, gather)
-    def send(self, _):
-        return self.__next__()
 
     def throw(self, er):
         # Cancelled while waiting: if the lock was already handed over, pass it on.

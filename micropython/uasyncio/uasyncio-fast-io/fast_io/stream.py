@@ -132,8 +132,8 @@ class _ReadInto:
         self.n = 0
         self.waited = False
 
-    def __iter__(self):
-        return self
+    __iter__ = core._self
+    send = core._send
 
     def __next__(self):
         # Wait until the stream is readable, then read what is there (a None read waits again).
@@ -147,9 +147,6 @@ class _ReadInto:
             self.buf = buf
         self.waited = True
         return core._io_queue().queue_read(self.s)
-
-    def send(self, _):
-        return self.__next__()
 
     def throw(self, er):
         self.waited = False
