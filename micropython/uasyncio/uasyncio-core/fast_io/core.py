@@ -93,15 +93,22 @@ def _expedite(t):
 # Timers
 
 
-class _Sleeping:
-    # The data of a task on the timer heap: Task.cancel() calls remove() to take it off.
-    def remove(t):
-        _timers.remove(t._node)
+class _Timers:
+    # The data of a task on the timer heap (Task.cancel() calls remove() to take it off); also
+    # the run queue as seen by code written for the built-in asyncio (core._task_queue.push).
+    def remove(self, t):
+        if t.data is self:
+            _timers.remove(t._node)
+
+    def push(self, t, key=None):
+        if key is None or ticks_diff(key, ticks()) <= 0:
+            _schedule(t)
+        else:
+            _sleep_until(t, key)
 
 
-class _Deadline(_Sleeping):
-    # The data of a task sleeping until a timeout (wait_for): it wakes ahead of the round-robin.
-    pass
+_task_queue = _Sleeping = _Timers()  # A sleeping task
+_Deadline = _Timers()  # A task sleeping until a timeout (wait_for): it wakes ahead of the others
 
 
 def _node(t):
@@ -220,21 +227,6 @@ class TaskQueue:
             prev = n
             n = n._next
 
-
-# The run queue as seen by code written for the built-in asyncio (core._task_queue.push).
-class _RunQueue:
-    def push(t, key=None):
-        if key is None or ticks_diff(key, ticks()) <= 0:
-            _schedule(t)
-        else:
-            _sleep_until(t, key)
-
-    def remove(t):
-        if t.data is _Sleeping or t.data is _Deadline:
-            _Sleeping.remove(t)
-
-
-_task_queue = _RunQueue
 
 _task_count = 0
 _spare = []  # Heap nodes of finished tasks
