@@ -27,13 +27,17 @@ def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instan
     return sgen
 
 
-class _Nothing:
-    # The coroutine of the task left in the ring where a hurried task was.
+class _Stub:
+    # The data of a gathering task (Task.cancel() calls remove()), and the coroutine of the
+    # task left in the ring where a hurried task was.
+    def remove(_):
+        pass
+
     def send(_):
         return core._Q
 
 
-_gap = core.Task(_Nothing)
+_gap = core.Task(_Stub)
 
 
 def _hurry(t):
@@ -108,18 +112,12 @@ def wait_for_ms(aw, timeout):
     return _wait_for(aw, timeout)
 
 
-class _Remove:
-    @staticmethod
-    def remove(t):
-        pass
-
-
 # async
 def gather(*aws, return_exceptions=False):
     def done(t, er):
         # Sub-task "t" has finished, with exception "er".
         nonlocal state
-        if gather_task.data is not _Remove:
+        if gather_task.data is not _Stub:
             # The main gather task has already been scheduled, so do nothing.
             # This happens if another sub-task already raised an exception and
             # woke the main gather task (via this done function), or if the main
@@ -160,7 +158,7 @@ def gather(*aws, return_exceptions=False):
 
     # Wait for a sub-task to need attention (if there are any to wait for).
     if state > 0:
-        gather_task.data = _Remove
+        gather_task.data = _Stub
         try:
             yield core._Q
         except core.CancelledError as er:

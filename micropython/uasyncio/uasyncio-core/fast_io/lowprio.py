@@ -11,12 +11,6 @@ from time import ticks_ms as ticks
 from . import core
 
 
-class _Waiting:
-    # The data of a task on the low-priority queue: Task.cancel() calls remove().
-    def remove(t):
-        _queue().heap.remove(t._node)
-
-
 class LowPriority:
     def __init__(self):
         self.heap = core._Heap()
@@ -29,7 +23,10 @@ class LowPriority:
         n = core._node(t)
         self.heap.push(n, when)
         n.data = t
-        t.data = _Waiting
+        t.data = self  # Task.cancel() calls remove()
+
+    def remove(self, t):
+        self.heap.remove(t._node)
 
     def admit(self):
         # Called by the scheduler before it chooses a task.
