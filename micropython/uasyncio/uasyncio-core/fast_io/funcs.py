@@ -28,27 +28,25 @@ def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instan
 
 
 class _Stub:
-    # The data of a gathering task (Task.cancel() calls remove()), and the coroutine of the
-    # task left in the ring where a hurried task was.
+    # The data of a gathering task: Task.cancel() calls remove().
     def remove(_):
         pass
 
-    def send(_):
-        return core._Q
-
-
-_gap = core.Task(_Stub)
-
 
 def _hurry(t):
-    # If t waits in the round-robin ring, move it ahead of the round-robin tasks.
+    # If t waits in the round-robin ring, move it ahead of the round-robin tasks (the ring is
+    # turned once, keeping its order: this happens only when a timeout comes before t ran).
     q = core._ready
-    for i in range(len(q)):
-        if q[i] is t:
-            q[i] = _gap
-            core._expedite(t)
-            return True
-    return False
+    found = False
+    for _ in range(len(q)):
+        x = q.popleft()
+        if x is t:
+            found = True
+        else:
+            q.append(x)
+    if found:
+        core._expedite(t)
+    return found
 
 
 # Thrown into wait_for's task when aw ends before the timeout (aw holds the outcome)
