@@ -350,3 +350,39 @@ asyncio.run(main())
         loop="fast_io",
     )
     assert out.splitlines() == ["True 61", "True", "False", "b'z'"]
+
+
+def test_cancelled_primitive_waiters_run_next(board):
+    out = run(
+        board,
+        """
+        async def waiter(name, aw):
+            try:
+                await aw
+            except asyncio.CancelledError:
+                log.append(name)
+
+        async def main():
+            ev = asyncio.Event()
+            lock = asyncio.Lock()
+            await lock.acquire()
+            flag = asyncio.ThreadSafeFlag()
+            ws = [
+                asyncio.create_task(waiter("EVENT", ev.wait())),
+                asyncio.create_task(waiter("LOCK", lock.acquire())),
+                asyncio.create_task(waiter("FLAG", flag.wait())),
+            ]
+            spin = [asyncio.create_task(spinner(i, 4)) for i in range(4)]
+            await asyncio.sleep_ms(0)
+            for w in ws:
+                w.cancel()
+            log.append("CANCEL")
+            await asyncio.gather(*spin)
+            i = log.index("CANCEL")
+            print(*log[i + 1 : i + 4])
+            print(lock.locked(), all(w.done() for w in ws))
+
+        asyncio.run(main())
+        """,
+    )
+    assert out.splitlines() == ["EVENT LOCK FLAG", "True True"]
