@@ -386,3 +386,41 @@ def test_cancelled_primitive_waiters_run_next(board):
         """,
     )
     assert out.splitlines() == ["EVENT LOCK FLAG", "True True"]
+
+
+def test_many_drivers_idle_and_a_failing_driver(board):
+    # Twelve drivers waited on at once with the loop idle (more than the poller keeps), and a
+    # driver whose ioctl raises: its task is woken and meets the error, the loop runs on.
+    out = board.output(
+        DRIVER
+        + """
+class Broken(Timer):
+    def ioctl(self, req, arg):
+        raise OSError(5)
+
+    def readline(self):
+        raise OSError(5)
+
+async def wait(tm, i, got):
+    await asyncio.StreamReader(tm).readline()
+    got.append(i)
+
+async def main():
+    got = []
+    timers = [Timer() for _ in range(12)]
+    for i, tm in enumerate(timers):
+        tm.arm(5 + 2 * i)
+    await asyncio.gather(*[wait(tm, i, got) for i, tm in enumerate(timers)])
+    print(got == list(range(12)))
+    try:
+        await asyncio.StreamReader(Broken()).readline()
+    except OSError as e:
+        print("error", e.errno)
+    await asyncio.sleep_ms(1)
+    print("loop runs on")
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.splitlines() == ["True", "error 5", "loop runs on"]

@@ -154,7 +154,11 @@ class IOQueue:
         i = 0
         while i < len(drivers):
             sm = drivers[i]
-            ev = sm[3].ioctl(_MP_STREAM_POLL, _mask(sm))
+            try:
+                ev = sm[3].ioctl(_MP_STREAM_POLL, _mask(sm))
+            except Exception:
+                # A failing driver wakes its tasks, which meet the error when they use it
+                ev = -1
             if ev:
                 woke = True
                 if ev < 0:
@@ -171,15 +175,16 @@ class IOQueue:
         if p is None:
             p = self.idle_poller = select.poll()
         regs = self.idle_regs
+        if len(regs) > _IDLE_REGS:
+            # Let go of the drivers registered before (the waiting ones come back below)
+            for s in regs:
+                p.unregister(s)
+            regs.clear()
         for sm in self.drivers:
             s = sm[3]
             if s in regs:
                 p.modify(s, _mask(sm))
             else:
-                if len(regs) >= _IDLE_REGS:
-                    for r in regs:
-                        p.unregister(r)
-                    regs.clear()
                 p.register(s, _mask(sm))
                 regs.append(s)
         for _ in p.ipoll(dt):
