@@ -60,6 +60,9 @@ def call_later(delay, callback, *args):
 # Cancel a coroutine: the task running it, or (2019) a coroutine that a task awaits, which gets
 # the CancelledError when its task next runs it.
 def cancel(coro):
+    if isinstance(coro, core.Task):
+        coro.cancel()
+        return
     for t in core._tasks:
         if t.coro is coro:
             t.cancel()
