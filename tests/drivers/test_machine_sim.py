@@ -144,6 +144,33 @@ def test_pin_irq_triggers_hard_soft_and_faults(board, loop):
     assert "MemoryError" in proc.stderr
 
 
+HARD_THEN_SOFT = """
+import micropython
+from machine_sim import Pin
+
+pin = Pin("hs", Pin.IN)
+log = []
+
+def soft(level):  # runs after the hard handler, with the heap unlocked
+    log.append(bytearray(level + 1))
+
+def hard(p):  # the usual board pattern: defer the allocating work
+    micropython.schedule(soft, p.value())
+
+pin.irq(hard, trigger=Pin.IRQ_RISING | Pin.IRQ_FALLING, hard=True)
+pin.external(1)
+print(len(log))
+pin.external(0)
+print([len(b) for b in log])
+"""
+
+
+def test_hard_handler_defers_work_with_schedule(board, loop):
+    proc = board.run(HARD_THEN_SOFT, loop=loop)
+    assert proc.stdout.splitlines() == ["1", "[2, 1]"]
+    assert proc.stderr == ""
+
+
 PLAY = """
 import machine_sim
 

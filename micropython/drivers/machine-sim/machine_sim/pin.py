@@ -25,6 +25,8 @@ _UNCHANGED = const(-1)
 # machine.disable_irq() state: while disabled, edges are latched and serviced on enable_irq().
 _irq_enabled = True
 _irq_pending = []
+# True while machine_sim runs a handler from a scheduled callback (the scheduler is locked).
+_in_callback = False
 
 
 def disable_irq():
@@ -91,6 +93,9 @@ class Pin(machine.PinBase):
             pin._flags = 0
             pin._irq = None
             pin._soft = pin._run_soft  # bound once: the edge path does not allocate
+            pin._hard_cb = pin._run_hard
+            pin._hard_done = True
+            pin._edge_us = 0
             _pins[id] = pin
         return pin
 
@@ -207,27 +212,57 @@ class Pin(machine.PinBase):
             except RuntimeError:
                 pass  # schedule queue full: the firmware drops the event too
             return
+        self._edge_us = at_us
+        if _in_callback:
+            # Already inside a scheduled callback (the scheduler is locked): run it here.
+            self._run_hard(self)
+            return
+        # Run the handler as a scheduled callback, and wait here until it has run, so that
+        # the scheduler is locked while it runs, as in a real interrupt: what the handler
+        # passes to micropython.schedule() runs after it, with the heap unlocked.
+        self._hard_done = False
+        try:
+            micropython.schedule(self._hard_cb, self)
+        except RuntimeError:
+            self._run_hard(self)  # schedule queue full: service the edge directly
+            return
+        while not self._hard_done:
+            pass  # each backward jump lets the VM run pending callbacks
+
+    def _run_hard(self, pin):
+        global _in_callback
         handler = self._handler
-        clock._enter(at_us)
+        self._hard_done = True
+        if handler is None:
+            return
+        outer = _in_callback
+        _in_callback = True
+        clock._enter(self._edge_us)
         micropython.heap_lock()
         try:
-            handler(self)
+            handler(pin)
         except Exception as exc:
             micropython.heap_unlock()
             clock._leave()
+            _in_callback = outer
             self._fail(exc)
             return
         micropython.heap_unlock()
         clock._leave()
+        _in_callback = outer
 
     def _run_soft(self, pin):
+        global _in_callback
         handler = self._handler
         if handler is None:
             return
+        outer = _in_callback
+        _in_callback = True
         try:
             handler(pin)
         except Exception as exc:
             self._fail(exc)
+        _in_callback = outer
 
     def _fail(self, exc):
         self._handler = None
