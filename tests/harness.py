@@ -13,7 +13,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
@@ -22,6 +25,14 @@ import manifest  # noqa: E402
 
 LOOPS = ("asyncio", "fast_io")
 FAST_IO_PRELUDE = "import fast_io\nfast_io.install()\n"
+# fast_io on its pure-Python task queue: the firmware's C _asyncio hidden before the import
+PURE_PYTHON_PRELUDE = 'import sys\nsys.modules["_asyncio"] = None\n' + FAST_IO_PRELUDE
+
+
+def program(name, code, expected, prelude=""):
+    """A differential test case: ``code`` (dedented, after ``prelude``) and its expected output."""
+    expected = textwrap.dedent(expected).lstrip("\n")
+    return pytest.param(prelude + textwrap.dedent(code), expected, id=name)
 
 
 def find_micropython():
@@ -99,6 +110,14 @@ class Board:
     def differential(self, code, **kw):
         """Run ``code`` on the built-in asyncio and on fast_io; return both outputs."""
         return self.output(code, "asyncio", **kw), self.output(code, "fast_io", **kw)
+
+    def assert_same_everywhere(self, code, expected):
+        """``code`` prints ``expected`` on the built-in asyncio, and the same on fast_io, both on
+        the firmware's C task queue and on its pure-Python fallback."""
+        builtin, fast_io = self.differential(code)
+        assert builtin == expected
+        assert fast_io == builtin
+        assert self.output(PURE_PYTHON_PRELUDE + code) == builtin
 
     def run_cpython(self, code, path=(), timeout=60):
         """Run ``code`` under CPython with ``lib`` on the path (for CPython-compatible modules)."""

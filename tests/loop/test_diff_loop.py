@@ -7,19 +7,8 @@ handler writes to stderr with object addresses and file names, so its test compa
 that carry meaning (the message and the exception) rather than the whole text.
 """
 
-import textwrap
-
 import pytest
-
-# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
-PURE_PYTHON_FAST_IO = (
-    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
-)
-
-
-def program(name, code, expected):
-    return pytest.param(textwrap.dedent(code), textwrap.dedent(expected).lstrip("\n"), id=name)
-
+from harness import program
 
 PROGRAMS = [
     program(
@@ -553,10 +542,7 @@ print("end")
 
 @pytest.mark.parametrize("code,expected", PROGRAMS)
 def test_same_output_as_builtin(board, code, expected):
-    builtin, fast_io = board.differential(code)
-    assert builtin == expected
-    assert fast_io == builtin
-    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin
+    board.assert_same_everywhere(code, expected)
 
 
 def meaning(stderr):

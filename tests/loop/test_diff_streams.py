@@ -10,12 +10,8 @@ order their steps with awaits and never race two peers against the clock.
 
 import textwrap
 
+import harness
 import pytest
-
-# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
-PURE_PYTHON_FAST_IO = (
-    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
-)
 
 PRELUDE = """
 import asyncio
@@ -34,9 +30,7 @@ async def serve(handler):
 
 
 def program(name, code, expected):
-    return pytest.param(
-        PRELUDE + textwrap.dedent(code), textwrap.dedent(expected).lstrip("\n"), id=name
-    )
+    return harness.program(name, code, expected, prelude=PRELUDE)
 
 
 PROGRAMS = [
@@ -684,7 +678,4 @@ DEVICE_PROGRAMS = [
 
 @pytest.mark.parametrize("code,expected", PROGRAMS + DEVICE_PROGRAMS)
 def test_same_output_as_builtin(board, code, expected):
-    builtin, fast_io = board.differential(code)
-    assert builtin == expected
-    assert fast_io == builtin
-    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin
+    board.assert_same_everywhere(code, expected)

@@ -6,19 +6,8 @@ same lines, and the reference must print the literal expected here. Waiters are 
 order they started waiting, which both loops define.
 """
 
-import textwrap
-
 import pytest
-
-# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
-PURE_PYTHON_FAST_IO = (
-    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
-)
-
-
-def program(name, code, expected):
-    return pytest.param(textwrap.dedent(code), textwrap.dedent(expected).lstrip("\n"), id=name)
-
+from harness import program
 
 PROGRAMS = [
     program(
@@ -600,7 +589,4 @@ PROGRAMS = [
 
 @pytest.mark.parametrize("code,expected", PROGRAMS)
 def test_same_output_as_builtin(board, code, expected):
-    builtin, fast_io = board.differential(code)
-    assert builtin == expected
-    assert fast_io == builtin
-    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin
+    board.assert_same_everywhere(code, expected)

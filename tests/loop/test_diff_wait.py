@@ -8,19 +8,8 @@ leaves them 50-100 ms, so the outcome follows from the program's logic alone eve
 host.
 """
 
-import textwrap
-
 import pytest
-
-# fast_io on its pure-Python task queue, with the firmware's C _asyncio hidden
-PURE_PYTHON_FAST_IO = (
-    'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
-)
-
-
-def program(name, code, expected):
-    return pytest.param(textwrap.dedent(code), textwrap.dedent(expected).lstrip("\n"), id=name)
-
+from harness import program
 
 PROGRAMS = [
     program(
@@ -669,7 +658,4 @@ PROGRAMS = [
 
 @pytest.mark.parametrize("code,expected", PROGRAMS)
 def test_same_output_as_builtin(board, code, expected):
-    builtin, fast_io = board.differential(code)
-    assert builtin == expected
-    assert fast_io == builtin
-    assert board.output(PURE_PYTHON_FAST_IO + code) == builtin
+    board.assert_same_everywhere(code, expected)

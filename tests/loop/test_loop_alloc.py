@@ -5,6 +5,7 @@ then runs the same operations with the heap locked (any allocation raises Memory
 """
 
 import pytest
+from harness import PURE_PYTHON_PRELUDE
 
 ALLOC = """
 import asyncio
@@ -112,16 +113,13 @@ asyncio.run(main())
 """
 
 
-HIDE_C = 'import sys\nsys.modules["_asyncio"] = None\nimport fast_io\nfast_io.install()\n'
-
-
 @pytest.mark.parametrize("heap", ["c", "python"])
 def test_no_heap_garbage_per_operation(board, heap):
     # Also with the pure-Python timer heap (no _asyncio module)
     if heap == "c":
         out = board.output(ALLOC, loop="fast_io")
     else:
-        out = board.output(HIDE_C + ALLOC, loop="asyncio")
+        out = board.output(PURE_PYTHON_PRELUDE + ALLOC, loop="asyncio")
     figures = dict(line.split() for line in out.splitlines())
     assert figures == {
         "event": "0",
