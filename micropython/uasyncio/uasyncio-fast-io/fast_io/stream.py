@@ -24,16 +24,18 @@ class Stream:
 
     # async
     def read(self, n=-1):
-        r = b""
+        s = self.s
+        got = b""
         while True:
-            yield core._io_queue().queue_read(self.s)
-            r2 = self.s.read(n)
-            if r2 is not None:
-                if n >= 0:
-                    return r2
-                if not len(r2):
-                    return r
-                r += r2
+            yield core._io_queue().queue_read(s)
+            chunk = s.read(n)
+            if chunk is None:
+                continue  # woken, but no data yet
+            if n >= 0:
+                return chunk
+            if not len(chunk):
+                return got  # read-all ends at EOF
+            got += chunk
 
     # async: the awaitable is made once per stream, so reading into a buffer allocates nothing
     def readinto(self, buf, n=0):
@@ -47,61 +49,67 @@ class Stream:
 
     # async
     def readexactly(self, n):
-        r = b""
-        while n:
-            yield core._io_queue().queue_read(self.s)
-            r2 = self.s.read(n)
-            if r2 is not None:
-                if not len(r2):
-                    raise EOFError
-                r += r2
-                n -= len(r2)
-        return r
+        s = self.s
+        got = b""
+        left = n
+        while left:
+            yield core._io_queue().queue_read(s)
+            chunk = s.read(left)
+            if chunk is None:
+                continue
+            if not len(chunk):
+                raise EOFError  # the peer closed before n bytes came
+            got += chunk
+            left -= len(chunk)
+        return got
 
     # async
     def readline(self):
+        s = self.s
         line = b""
         while True:
-            yield core._io_queue().queue_read(self.s)
-            more = self.s.readline()  # may do multiple reads but won't block
-            if more is None:
+            yield core._io_queue().queue_read(s)
+            part = s.readline()  # returns what is buffered, never waits
+            if part is None:
                 continue
-            line += more
-            if not more or line[-1] == 10:  # \n (check line in case more is str)
+            line += part
+            # An empty part is EOF; 10 is the newline byte.
+            if not part or line[-1] == 10:
                 return line
 
     def write(self, buf):
-        if not self.out_buf:
-            # Try to write immediately to the underlying stream.
-            ret = self.s.write(buf)
-            if ret == len(buf):
-                return
-            if ret is not None:
-                buf = buf[ret:]
+        if self.out_buf:
+            self.out_buf += buf  # queue behind the unsent bytes, keeping the order
+            return
+        sent = self.s.write(buf)  # the socket may take it all now: then no copy is kept
+        if sent == len(buf):
+            return
+        if sent is not None:
+            buf = buf[sent:]
         self.out_buf += buf
 
     # async
     def drain(self):
-        if not self.out_buf:
-            # Drain must always yield, so a tight loop of write+drain can't block the scheduler.
+        pending = self.out_buf
+        if not pending:
+            # Yield even with nothing to send, so a write()+drain() loop lets other tasks run.
             return (yield from core.sleep_ms(0))
-        mv = memoryview(self.out_buf)
-        off = 0
-        while off < len(mv):
-            yield core._io_queue().queue_write(self.s)
-            ret = self.s.write(mv[off:])
-            if ret is not None:
-                off += ret
+        s = self.s
+        mv = memoryview(pending)
+        done = 0
+        while done < len(mv):
+            yield core._io_queue().queue_write(s)
+            sent = s.write(mv[done:])
+            if sent is not None:
+                done += sent
         self.out_buf = b""
 
     # The 2019 API
 
     async def awrite(self, buf, off=0, sz=-1):
         if off != 0 or sz != -1:
-            buf = memoryview(buf)
-            if sz == -1:
-                sz = len(buf)
-            buf = buf[off : off + sz]
+            end = len(buf) if sz == -1 else off + sz
+            buf = memoryview(buf)[off:end]
         self.write(buf)
         await self.drain()
 
@@ -154,43 +162,57 @@ class _ReadInto:
         raise er
 
 
-# Stream can be used for both reading and writing to save code size
+# asyncio's reader and writer are one object here
 StreamReader = Stream
 StreamWriter = Stream
 
 
-# Create a TCP stream connection to a remote host
-#
-# async
+def _client_tls(sock, ctx, name):
+    if ctx is True:  # ssl=True: a default client context
+        import ssl
+
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    sock = ctx.wrap_socket(sock, server_hostname=name, do_handshake_on_connect=False)
+    sock.setblocking(False)
+    return sock
+
+
+def _server_tls(conn, ctx):
+    try:
+        return ctx.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+    except OSError as e:
+        core.sys.print_exception(e)  # one failed handshake must not stop the server
+        conn.close()
+        return None
+
+
+# async: returns (reader, writer) once the connect has completed (socket writable).
+# Name resolution (getaddrinfo) can still block: MicroPython has no async resolver.
 def open_connection(host, port, ssl=None, server_hostname=None):
     import socket
     from errno import EINPROGRESS
 
-    ai = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]  # TODO this is blocking!
-    s = socket.socket(ai[0], ai[1], ai[2])
-    s.setblocking(False)
+    ai = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
+    sock = socket.socket(ai[0], ai[1], ai[2])
+    sock.setblocking(False)
     try:
-        s.connect(ai[-1])
+        sock.connect(ai[-1])
     except OSError as er:
-        if er.errno != EINPROGRESS:
+        if er.errno != EINPROGRESS:  # "in progress" is the normal non-blocking answer
             raise er
-    # wrap with SSL, if requested
     if ssl:
-        if ssl is True:
-            import ssl as _ssl
-
-            ssl = _ssl.SSLContext(_ssl.PROTOCOL_TLS_CLIENT)
-        if not server_hostname:
-            server_hostname = host
-        s = ssl.wrap_socket(s, server_hostname=server_hostname, do_handshake_on_connect=False)
-        s.setblocking(False)
-    ss = Stream(s)
-    yield core._io_queue().queue_write(s)
-    return ss, ss
+        sock = _client_tls(sock, ssl, server_hostname or host)
+    st = Stream(sock)
+    yield core._io_queue().queue_write(sock)
+    return st, st
 
 
-# Class representing a TCP stream server, can be closed and used in "async with"
 class Server:
+    # What start_server() returns; "async with" closes it on exit.
+    def __init__(self):
+        self._closing = False
+        self.task = None
+
     async def __aenter__(self):
         return self
 
@@ -199,70 +221,50 @@ class Server:
         await self.wait_closed()
 
     def close(self):
-        # Note: the _serve task must have already started by now due to the sleep
-        # in start_server, so `state` won't be clobbered at the start of _serve.
-        self.state = True
+        self._closing = True
         self.task.cancel()
 
     async def wait_closed(self):
         await self.task
 
-    async def _serve(self, s, cb, ssl):
-        self.state = False
-        # Accept incoming connections
+    async def _accept_loop(self, sock, cb, ssl):
         while True:
             try:
-                yield core._io_queue().queue_read(s)
+                yield core._io_queue().queue_read(sock)
             except core.CancelledError as er:
-                # The server task was cancelled, shutdown server and close socket.
-                s.close()
-                if self.state:
-                    # If the server was explicitly closed, ignore the cancellation.
-                    return
-                else:
-                    # Otherwise e.g. the parent task was cancelled, propagate
-                    # cancellation.
-                    raise er
+                sock.close()
+                if self._closing:
+                    return  # close() asked for it: end quietly
+                raise er  # cancelled from outside (e.g. with its parent): pass it on
             try:
-                s2, addr = s.accept()
+                conn, peer = sock.accept()
             except Exception:
-                # Ignore a failed accept
-                continue
+                continue  # the client may already be gone; keep listening
             if ssl:
-                try:
-                    s2 = ssl.wrap_socket(s2, server_side=True, do_handshake_on_connect=False)
-                except OSError as e:
-                    core.sys.print_exception(e)
-                    s2.close()
+                conn = _server_tls(conn, ssl)
+                if conn is None:
                     continue
-            s2.setblocking(False)
-            s2s = Stream(s2, {"peername": addr})
-            core.create_task(cb(s2s, s2s))
+            conn.setblocking(False)
+            st = Stream(conn, {"peername": peer})
+            core.create_task(cb(st, st))
 
 
-# Helper function to start a TCP stream server, running as a new task
+# Listens on host:port; cb(reader, writer) runs as a new task per client.
 async def start_server(cb, host, port, backlog=5, ssl=None):
     import socket
 
-    # Create and bind server socket.
-    addr_info = socket.getaddrinfo(host, port)[0]  # TODO this is blocking!
-    s = socket.socket(addr_info[0])  # Use address family from getaddrinfo
-    s.setblocking(False)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(addr_info[-1])
-    s.listen(backlog)
-
-    # Create and return server object and task.
+    ai = socket.getaddrinfo(host, port)[0]
+    sock = socket.socket(ai[0])
+    sock.setblocking(False)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(ai[-1])
+    sock.listen(backlog)
     srv = Server()
-    srv.task = core.create_task(srv._serve(s, cb, ssl))
+    srv.task = core.create_task(srv._accept_loop(sock, cb, ssl))
+    # One pass of the loop starts the accept task, so a later cancel lands in its handler.
     try:
-        # Ensure that the _serve task has been scheduled so that it gets to
-        # handle cancellation.
         await core.sleep_ms(0)
     except core.CancelledError as er:
-        # If the parent task is cancelled during this first sleep, then
-        # we will leak the task and it will sit waiting for the socket, so
-        # cancel it.
-        srv.task.cancel()
+        srv.task.cancel()  # srv never reached the caller: nobody else could stop the task
         raise er
     return srv
