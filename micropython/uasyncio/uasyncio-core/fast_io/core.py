@@ -142,38 +142,38 @@ def _throw(self, er):
     raise er
 
 
-# "Yield" once, then raise StopIteration: one shared instance, so sleeping allocates nothing.
-class SingletonGenerator:
+# The awaitable of sleep_ms(): one shared instance, so sleeping allocates nothing. The first
+# step queues the task (round-robin, or on the timer heap); the next one ends the await.
+class _Pause:
     __iter__ = _self
 
     def __init__(self):
-        self.state = None
+        self.wake = None  # ticks_ms() to wake at, True for "next turn", None when idle
 
     def __next__(self):
-        s = self.state
+        s = self.wake
         if s is True:
-            self.state = None
+            self.wake = None
             try:
                 _ready.append(cur_task)
             except IndexError:
                 _grow(cur_task)
             return _Q
         if s is not None:
-            self.state = None
+            self.wake = None
             _sleep_until(cur_task, s)
             return _Q
         _stop.__traceback__ = None
         raise _stop
 
 
-# Pause task execution for the given time (integer in milliseconds, MicroPython extension)
-def sleep_ms(t, sgen=SingletonGenerator()):  # noqa: B008 (one shared instance)
-    assert sgen.state is None
-    sgen.state = ticks_add(ticks(), t) if t > 0 else True
-    return sgen
+# t <= 0 only yields the turn: the task goes to the back of the round-robin ring.
+def sleep_ms(t, one=_Pause()):  # noqa: B008 (one shared instance)
+    assert one.wake is None  # a task awaits one sleep at a time
+    one.wake = ticks_add(ticks(), t) if t > 0 else True
+    return one
 
 
-# Pause task execution for the given time (in seconds)
 def sleep(t):
     return sleep_ms(int(t * 1000))
 
@@ -248,37 +248,32 @@ class Task:
             self._name = name
 
     def __iter__(self):
-        if not self.state:
-            # Task finished, signal that is has been await'ed on.
-            self.state = False
-        elif self.state is True:
-            # Allocated head of linked list of Tasks waiting on completion of this task.
-            self.state = TaskQueue()
-        elif type(self.state) is not TaskQueue:
-            # Task has state used for another purpose, so can't also wait on it.
-            raise RuntimeError("can't wait")
+        st = self.state
+        if st is True:
+            self.state = TaskQueue()  # the first awaiter: make the queue of waiters
+        elif not st:
+            self.state = False  # already ended: its outcome is now claimed
+        elif type(st) is not TaskQueue:
+            raise RuntimeError("can't wait")  # a done-callback holds the slot
         return self
 
     def __next__(self):
-        if not self.state:
-            # Task finished, raise return value to caller so it can continue.
-            raise self.data
-        # Put calling task on waiting queue, and link it to this task for cancellation.
-        self.state.push(cur_task)
-        cur_task.data = self
-        return _Q
+        if self.state:
+            # Still running: wait in its queue; data links back, so cancel() can follow.
+            self.state.push(cur_task)
+            cur_task.data = self
+            return _Q
+        raise self.data  # ended: StopIteration(result) or its exception
 
     def done(self):
         return not self.state
 
     def cancel(self):
-        # Check if task is already finished.
         if not self.state:
-            return False
-        # Can't cancel self (not supported yet).
+            return False  # ended already
         if self is cur_task:
             raise RuntimeError("can't cancel self")
-        # If Task waits on another task then forward the cancel to the one it's waiting on.
+        # The exception goes to the innermost awaited task: it unwinds the chain of awaiters.
         while isinstance(self.data, Task):
             self = self.data
         # A task waiting on a queue (timer, I/O, Event, Lock...) leaves it and runs next:
@@ -319,15 +314,13 @@ def _io_queue():
 
 
 ################################################################################
-# Main run loop
+# Scheduler
 
 
-# Ensure the awaitable is a task
-def _promote_to_task(aw):
+def _as_task(aw):
     return aw if isinstance(aw, Task) else create_task(aw)
 
 
-# Create and schedule a new task from a coroutine
 def create_task(coro, name=None):
     if not hasattr(coro, "send"):
         raise TypeError("coroutine expected")
@@ -348,11 +341,13 @@ def _forget(t):
         _tasks.clear()
 
 
-# Keep scheduling tasks until there are none left to schedule
+# Runs tasks until main_task ends (returning its result), or with no main_task until nothing
+# is left to run or to wake.
 def run_until_complete(main_task=None):
     global cur_task
-    excs_all = (CancelledError, Exception)  # To prevent heap allocation in loop
-    excs_stop = (CancelledError, StopIteration)  # To prevent heap allocation in loop
+    # Built once here: a tuple written in an except clause would be allocated at every step.
+    ends = (CancelledError, Exception)
+    unreported = (CancelledError, StopIteration)  # endings that are never "not retrieved"
     polled = False  # I/O was polled since the last round-robin step
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
@@ -390,7 +385,7 @@ def run_until_complete(main_task=None):
                 _idle(_idle_ms())
             continue
 
-        # Run the task: it is responsible for rescheduling itself
+        # One step; whatever the task awaits next queues it again
         cur_task = t
         try:
             exc = t.data
@@ -402,74 +397,63 @@ def run_until_complete(main_task=None):
 
                     yielded(t, r)
             else:
-                # If the task is finished and on the run queue and gets here, then it
-                # had an exception and was not await'ed on.  Throwing into it now will
-                # raise StopIteration and the code below will catch this and run the
-                # call_exception_handler function.
+                # An exception to deliver; or the second visit of a detached task that failed
+                # (see below): its ended coroutine raises StopIteration and, if nobody claimed
+                # the exception meanwhile, the handler reports it.
                 t.data = None
                 t.coro.throw(exc)
-        except excs_all as er:
-            # Check the task is not on any event queue
-            assert t.data is None
+        except ends as er:
+            assert t.data is None  # an ended task is on no queue
             _forget(t)
             if t._node is not None:
                 # Its heap node serves the next task that sleeps
                 if len(_spare) < _SPARE_NODES:
                     _spare.append(t._node)
                 t._node = None
-            # If it's the main task, it is considered as awaited by the caller
-            awaited = t is main_task
-            if awaited:
+            # Task states: True running, a TaskQueue of awaiters, or a done-callback; after the
+            # end None (outcome unclaimed) or False (claimed).
+            st = t.state
+            main = t is main_task
+            if main:
+                # The caller of run_until_complete() claims the main task's outcome.
                 cur_task = None
                 if not isinstance(er, StopIteration):
                     t.state = False
                     raise er
-                if t.state is None:
+                if st is None:
+                    st = t.state = False
+            if st is None:
+                # The second visit of a failed task that nobody claimed: report it.
+                t.data = exc
+                _exc_context["exception"] = exc
+                _exc_context["future"] = t
+                Loop.call_exception_handler(_exc_context)
+            elif st:
+                claimed = main
+                if st is True:
+                    t.state = False if main else None
+                elif callable(st):
+                    st(t, er)
                     t.state = False
-            if t.state:
-                # Task was running but is now finished.
-                if t.state is True:
-                    # "None" indicates that the task is complete and not await'ed on (yet).
-                    t.state = False if awaited else None
-                elif callable(t.state):
-                    # The task has a callback registered to be called on completion.
-                    t.state(t, er)
-                    t.state = False
-                    awaited = True
+                    claimed = True
                 else:
-                    # Schedule any other tasks waiting on the completion of this task: ahead
-                    # of the round-robin if this one ran so (a cancellation or timeout goes
-                    # through a chain of awaiting tasks at once).
-                    while t.state.peek():
-                        w = t.state.pop()
+                    # Wake the awaiters: if this task ran ahead of the round-robin, they do too,
+                    # so a cancellation or timeout unwinds a whole chain of awaits at once.
+                    while st.peek():
+                        w = st.pop()
                         if hurried:
                             w.data = None
                             _expedite(w)
                         else:
                             _schedule(w)
-                        awaited = True
-                    # "False" indicates that the task is complete and has been await'ed on.
+                        claimed = True
                     t.state = False
-                if not awaited and not isinstance(er, excs_stop):
-                    # An exception ended this detached task, so queue it for later
-                    # execution to handle the uncaught exception if no other task retrieves
-                    # the exception in the meantime (this is handled by Task.throw).
+                if not claimed and not isinstance(er, unreported):
+                    # Failed with no awaiter: run it once more later, to report the exception
+                    # unless someone awaits the task before then.
                     _schedule(t)
-                # Save return value of coro to pass up to caller.
-                t.data = er
-            elif t.state is None:
-                # Task is already finished and nothing await'ed on the task,
-                # so call the exception handler.
-
-                # Save exception raised by the coro for later use.
-                t.data = exc
-
-                # Create exception context and call the exception handler.
-                _exc_context["exception"] = exc
-                _exc_context["future"] = t
-                Loop.call_exception_handler(_exc_context)
-            # If it's the main task then the loop should stop
-            if t is main_task:
+                t.data = er  # what awaiting the task returns or raises
+            if main:
                 return er.value
 
 
@@ -506,21 +490,20 @@ def _idle(dt):
         _sleep_ms(dt)
 
 
-# Create a new task from a coroutine and run it until it finishes
 def run(coro):
     return run_until_complete(create_task(coro))
 
 
 ################################################################################
-# Event loop wrapper
+# Loop: the asyncio loop object, one per program (its methods take no self)
 
 
-async def _stopper():
+async def _idle_main():
     pass
 
 
 cur_task = None
-_stop_task = None
+_forever = None  # run_forever()'s main task: it is queued by stop() and ends at once
 _lp = None  # Low-priority queue (lowprio module), created on first use
 
 
@@ -531,20 +514,19 @@ class Loop:
         return create_task(coro, name)
 
     def run_forever():
-        global _stop_task
-        _stop_task = Task(_stopper())
-        run_until_complete(_stop_task)
+        global _forever
+        _forever = Task(_idle_main())
+        run_until_complete(_forever)
         # Like the built-in asyncio: returns when stop() is called or no task is left
 
     def run_until_complete(aw):
-        return run_until_complete(_promote_to_task(aw))
+        return run_until_complete(_as_task(aw))
 
     def stop():
-        global _stop_task
-        if _stop_task is not None:
-            _schedule(_stop_task)
-            # If stop() is called again, do nothing
-            _stop_task = None
+        global _forever
+        if _forever is not None:  # a second stop() finds None: nothing to do
+            _schedule(_forever)
+            _forever = None
 
     def close():
         pass

@@ -4,11 +4,11 @@
 from . import core
 
 
-class _DeadlineGenerator(core.SingletonGenerator):
+class _DeadlineGenerator(core._Pause):
     def __next__(self):
-        s = self.state
+        s = self.wake
         if s is not None:
-            self.state = None
+            self.wake = None
             t = core.cur_task
             if s is True:
                 core._expedite(t)
@@ -22,8 +22,8 @@ class _DeadlineGenerator(core.SingletonGenerator):
 
 # Sleep until a timeout: the task wakes ahead of the round-robin tasks.
 def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instance)
-    assert sgen.state is None
-    sgen.state = core.ticks_add(core.ticks(), t) if t > 0 else True
+    assert sgen.wake is None
+    sgen.wake = core.ticks_add(core.ticks(), t) if t > 0 else True
     return sgen
 
 
@@ -68,7 +68,7 @@ async def _run(waiter, aw):
 
 
 async def _wait_for(aw, timeout):
-    aw = core._promote_to_task(aw)
+    aw = core._as_task(aw)
     if timeout is None:
         return await aw
 
@@ -134,7 +134,7 @@ def gather(*aws, return_exceptions=False):
 
     # Prepare the sub-tasks. "state" counts the tasks to wait for; it is negative when the
     # gather must not wait at all (a task already ended with an exception).
-    ts = [core._promote_to_task(aw) for aw in aws]
+    ts = [core._as_task(aw) for aw in aws]
     state = 0
     for i in range(len(ts)):
         if ts[i].state is True:

@@ -19,7 +19,7 @@ def yielded(t, r):
             core._sleep_until(t, core.ticks_add(core.ticks(), r))
         else:
             core._schedule(t)
-    elif isinstance(r, core.SingletonGenerator):
+    elif isinstance(r, core._Pause):
         # yield sleep_ms(ms) (or after_ms): the awaitable schedules the task
         r.__next__()
     elif hasattr(r, "send"):
@@ -79,7 +79,7 @@ def coroutine(f):
 
 
 def ensure_future(coro, loop=None):
-    return core._promote_to_task(coro)
+    return core._as_task(coro)
 
 
 # The 2019 EventLoop methods, added to Loop when the 2019 API is first used (get_event_loop).
@@ -116,13 +116,13 @@ async def _sleep_until(when):
 
 
 def _run_until_complete(aw):
-    if isinstance(aw, core.SingletonGenerator):
+    if isinstance(aw, core._Pause):
         # loop.run_until_complete(asyncio.sleep(t)) pauses the loop. Take the wake time off
         # the shared sleep object now: the tasks use it before this one runs.
-        when = aw.state
-        aw.state = None
+        when = aw.wake
+        aw.wake = None
         aw = _sleep_until(when)
-    return core.run_until_complete(core._promote_to_task(aw))
+    return core.run_until_complete(core._as_task(aw))
 
 
 Loop = core.Loop

@@ -54,11 +54,11 @@ def _queue():
     return core._lp
 
 
-class _After(core.SingletonGenerator):
+class _After(core._Pause):
     def __next__(self):
-        s = self.state
+        s = self.wake
         if s is not None:
-            self.state = None
+            self.wake = None
             _queue().push(core.cur_task, s)
             return core._Q
         core._stop.__traceback__ = None
@@ -68,8 +68,8 @@ class _After(core.SingletonGenerator):
 # Low-priority sleep: wake no sooner than ms from now, and only when the scheduler is idle (or
 # the task is overdue by more than max_overdue_ms).
 def after_ms(t, sgen=_After()):  # noqa: B008 (one shared instance)
-    assert sgen.state is None
-    sgen.state = ticks_add(ticks(), max(0, t))
+    assert sgen.wake is None
+    sgen.wake = ticks_add(ticks(), max(0, t))
     return sgen
 
 
