@@ -40,7 +40,7 @@ class TimeoutError(Exception):
     pass
 
 
-# Used when calling Loop.call_exception_handler
+# Handed to the exception handler when a detached task's failure is never claimed
 _exc_context = {"message": "Task exception wasn't retrieved", "exception": None, "future": None}
 
 # Yielded to the scheduler by every fast_io awaitable: "the task is queued already". Any other
@@ -233,7 +233,7 @@ _spare = []  # Heap nodes of finished tasks
 _SPARE_NODES = const(16)
 
 
-# Task class representing a coroutine, can be waited on and cancelled.
+# A coroutine run by the scheduler; awaiting it gives its result, cancel() stops it.
 class Task:
     # Defaults kept in the class: an instance holds them only once set (RAM per task)
     _node = None  # Timer heap node, made on the first timed sleep
@@ -241,7 +241,7 @@ class Task:
     _name = None  # Name, given or made by the first get_name()
 
     def __init__(self, coro, name=None):
-        self.coro = coro  # Coroutine of this Task
+        self.coro = coro
         self.data = None  # What it waits on (a queue), or the exception to throw into it
         self.state = True  # None, False, True, a callable, or a TaskQueue of waiting tasks
         if name is not None:
@@ -373,11 +373,10 @@ def run_until_complete(main_task=None):
                 and (_io is None or not _io.active)
                 and (_lp is None or _lp.empty())
             ):
-                # No tasks can be woken
+                # Nothing queued, sleeping or waiting on I/O
                 cur_task = None
                 if not main_task or not main_task.state:
-                    # no main_task, or main_task is done so finished running
-                    return
+                    return  # main_task (if any) has ended
                 # Nothing could wake the scheduler, but it may not exit either: keep
                 # running (as the built-in asyncio does) so a debugger can look in.
                 _idle(3)

@@ -4,20 +4,17 @@
 from . import core
 
 
-# Event class for primitive events that can be waited on, set, and cleared.
 # wait() returns the event itself as a reusable awaitable, so waiting allocates nothing.
 class Event:
     def __init__(self):
-        self.state = False  # False=unset; True=set
-        self.waiting = core.TaskQueue()  # Queue of Tasks waiting on completion of this event
+        self.state = False
+        self.waiting = core.TaskQueue()
 
     def is_set(self):
         return self.state
 
     def set(self):
-        # Event becomes set, schedule any tasks waiting on it
-        # Note: This must not be called from anything except the thread running
-        # the asyncio loop (i.e. neither hard or soft IRQ, or a different thread).
+        # Only from the loop's own thread: an IRQ or another thread uses ThreadSafeFlag.
         while self.waiting.peek():
             t = self.waiting.pop()
             core._schedule(t)
@@ -38,17 +35,16 @@ class Event:
             t.data = None
             core._stop_true.__traceback__ = None
             raise core._stop_true
-        # Event not set, put the calling task on the event's waiting queue
         self.waiting.push(t)
-        # Set calling task's data to the event's queue so it can be removed if needed
-        t.data = self.waiting
+        t.data = self.waiting  # cancel() takes the task off this queue
         return core._Q
 
 
-# MicroPython-extension: This can be set from outside the asyncio event loop,
-# such as other threads, IRQs or scheduler context. Implementation is a stream
-# that asyncio will poll until a flag is set.
-# Note: Unlike Event, this is self-clearing after a wait().
+_POLL = const(3)  # The stream ioctl request "which of these events are ready?"
+
+
+# set() may come from an IRQ or another thread: the loop polls the flag as a stream, so no
+# scheduler state is touched outside the loop. A completed wait() clears it.
 try:
     import io
 
@@ -57,9 +53,9 @@ try:
             self.state = 0
 
         def ioctl(self, req, flags):
-            if req == 3:  # MP_STREAM_POLL
+            if req == _POLL:
                 return self.state * flags
-            return -1  # Other requests are unsupported
+            return -1
 
         def set(self):
             self.state = 1

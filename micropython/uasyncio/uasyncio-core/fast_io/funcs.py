@@ -53,16 +53,16 @@ def _hurry(t):
 _ended = core.CancelledError()
 
 
-async def _run(waiter, aw):
+async def _watch(waiter, aw):
+    # Runs beside wait_for's task: when aw ends first, it cuts the deadline short.
     try:
         await aw
     except BaseException:
-        pass
+        pass  # the outcome stays in aw, where _wait_for reads it
     if waiter.data is None or waiter.data is core._Deadline:
-        # The waiter is still waiting: wake it, to take aw's result or exception from aw.
-        # If the wait_for task subsequently gets cancelled externally then this marker is
-        # replaced by a CancelledError of its own.
         if waiter.cancel():
+            # Marks the wake-up as "aw ended"; an outside cancel() afterwards puts a plain
+            # CancelledError in its place.
             _ended.__traceback__ = None
             waiter.data = _ended
 
@@ -71,32 +71,25 @@ async def _wait_for(aw, timeout):
     aw = core._as_task(aw)
     if timeout is None:
         return await aw
-
-    # Run aw in a separate runner task that manages its exceptions.
-    runner_task = core.create_task(_run(core.cur_task, aw))
-
+    watcher = core.create_task(_watch(core.cur_task, aw))
     try:
-        # Wait for the timeout to elapse: the deadline wakes this task ahead of the
-        # round-robin tasks, so the timeout takes effect at once.
+        # A deadline sleep: at the timeout this task runs ahead of the round-robin tasks.
         await _deadline_ms(timeout)
-        # aw and the runner would have started before the deadline in the built-in's order:
-        # if either still waits its turn, it goes first.
-        if _hurry(aw) + _hurry(runner_task):
+        # In the built-in's order aw and the watcher would have run before the deadline:
+        # if either still waits its turn, let it go first.
+        if _hurry(aw) + _hurry(watcher):
             await _deadline_ms(0)
     except core.CancelledError as er:
         if er is not _ended:
-            # This wait_for was cancelled externally, so cancel aw and re-raise.
-            runner_task.cancel()
+            watcher.cancel()  # wait_for itself was cancelled: aw goes with it
             raise er
-        # aw ended first: return its result, or raise its exception.
         er = aw.data
         if isinstance(er, StopIteration):
             return er.value
         raise er  # noqa: B904 (the exception of aw itself)
-
-    # The sleep finished before aw, so cancel aw and raise TimeoutError.
-    runner_task.cancel()
-    await runner_task
+    # Timed out: stop aw, wait until it has unwound, then report the timeout.
+    watcher.cancel()
+    await watcher
     raise core.TimeoutError
 
 
@@ -113,77 +106,56 @@ def wait_for_ms(aw, timeout):
 # async
 def gather(*aws, return_exceptions=False):
     def done(t, er):
-        # Sub-task "t" has finished, with exception "er".
-        nonlocal state
-        if gather_task.data is not _Stub:
-            # The main gather task has already been scheduled, so do nothing.
-            # This happens if another sub-task already raised an exception and
-            # woke the main gather task (via this done function), or if the main
-            # gather task was cancelled externally.
-            return
-        elif not return_exceptions and not isinstance(er, StopIteration):
-            # A sub-task raised an exception, indicate that to the gather task.
-            state = er
-        else:
-            state -= 1
-            if state:
-                # Still some sub-tasks running.
+        # Each sub-task's done-callback (it sits in the sub-task's state while it runs).
+        nonlocal pending
+        if me.data is not _Stub:
+            return  # the gather is woken already (an earlier failure, or its own cancel)
+        if return_exceptions or isinstance(er, StopIteration):
+            pending -= 1
+            if pending:
                 return
-        # Gather waiting is done, schedule the main gather task.
-        core._schedule(gather_task)
-
-    # Prepare the sub-tasks. "state" counts the tasks to wait for; it is negative when the
-    # gather must not wait at all (a task already ended with an exception).
-    ts = [core._as_task(aw) for aw in aws]
-    state = 0
-    for i in range(len(ts)):
-        if ts[i].state is True:
-            # Task is running, register the callback to call when the task is done.
-            ts[i].state = done
-            state += 1
-        elif not ts[i].state:
-            # Task finished already.
-            if not isinstance(ts[i].data, StopIteration) and not return_exceptions:
-                # It raised: do not wait at all.
-                state = -len(ts)
         else:
-            # Task being waited on, gather not currently supported for this case.
-            raise RuntimeError("can't gather")
+            pending = er  # the first failure ends the gather
+        core._schedule(me)
 
-    # Set the state for execution of the gather.
-    gather_task = core.cur_task
-    cancel_all = False
+    ts = [core._as_task(aw) for aw in aws]
+    # The count of sub-tasks to wait for, later the exception to raise. Negative: a sub-task
+    # failed before the gather began, so it does not wait.
+    pending = 0
+    for i in range(len(ts)):
+        t = ts[i]
+        st = t.state
+        if st is True:
+            t.state = done
+            pending += 1
+        elif st:
+            raise RuntimeError("can't gather")  # awaited already, or in another gather
+        elif not return_exceptions and not isinstance(t.data, StopIteration):
+            pending = -len(ts)
 
-    # Wait for a sub-task to need attention (if there are any to wait for).
-    if state > 0:
-        gather_task.data = _Stub
+    me = core.cur_task
+    cancelled = False
+    if pending > 0:
+        me.data = _Stub
         try:
             yield core._Q
         except core.CancelledError as er:
-            cancel_all = True
-            state = er
+            cancelled = True
+            pending = er
 
-    # Clean up tasks.
+    # Collect the results in place; detach (and on cancellation stop) what still runs.
     for i in range(len(ts)):
-        if ts[i].state is done:
-            # Sub-task is still running, deregister the callback and cancel if needed.
-            ts[i].state = True
-            if cancel_all:
-                ts[i].cancel()
-        elif isinstance(ts[i].data, StopIteration):
-            # Sub-task ran to completion, get its return value.
-            ts[i] = ts[i].data.value
+        t = ts[i]
+        if t.state is done:
+            t.state = True
+            if cancelled:
+                t.cancel()
+        elif isinstance(t.data, StopIteration):
+            ts[i] = t.data.value
         elif return_exceptions:
-            # Sub-task had an exception: return it in the list of results.
-            ts[i] = ts[i].data
-        elif isinstance(state, int):
-            # Raise the sub-task exception, if there is not already an exception to raise.
-            state = ts[i].data
-
-    # Either this gather was cancelled, or one of the sub-tasks raised an exception with
-    # return_exceptions==False, so reraise the exception here.
-    if state:
-        raise state
-
-    # Return the list of return values of each sub-task.
+            ts[i] = t.data
+        elif isinstance(pending, int):
+            pending = t.data  # a failure that ended before the gather waited
+    if pending:
+        raise pending
     return ts

@@ -4,16 +4,11 @@
 from . import core
 
 
-# Lock class for primitive mutex capability.
 # acquire() returns the lock itself as a reusable awaitable, so waiting allocates nothing.
 class Lock:
     def __init__(self):
-        # The state can take the following values:
-        # - 0: unlocked
-        # - 1: locked
-        # - <Task>: unlocked but this task has been scheduled to acquire the lock next
+        # 0 free, 1 held, or the Task release() handed it to (until that task runs)
         self.state = 0
-        # Queue of Tasks waiting to acquire this Lock
         self.waiting = core.TaskQueue()
 
     def locked(self):
@@ -22,13 +17,10 @@ class Lock:
     def release(self):
         if self.state != 1:
             raise RuntimeError("Lock not acquired")
-        if self.waiting.peek():
-            # Task(s) waiting on lock, schedule next Task
-            self.state = self.waiting.pop()
-            core._schedule(self.state)
-        else:
-            # No Task waiting so unlock
-            self.state = 0
+        nxt = self.waiting.pop() if self.waiting.peek() else 0
+        self.state = nxt  # handed over in FIFO order, or free
+        if nxt:
+            core._schedule(nxt)
 
     __iter__ = acquire = core._self
     send = core._send
@@ -40,10 +32,8 @@ class Lock:
             self.state = 1
             core._stop_true.__traceback__ = None
             raise core._stop_true
-        # Lock unavailable, put the calling Task on the waiting queue
         self.waiting.push(t)
-        # Set calling task's data to the lock's queue so it can be removed if needed
-        t.data = self.waiting
+        t.data = self.waiting  # cancel() takes the task off this queue
         return core._Q
 
     def throw(self, er):

@@ -29,16 +29,14 @@ _attrs = {
 }
 
 
-# Lazy loader, effectively does:
-#   global attr
-#   from .mod import attr
-def __getattr__(attr):
-    mod = _attrs.get(attr, None)
-    if mod is None:
-        raise AttributeError(attr)
-    value = getattr(__import__(mod, globals(), None, True, 1), attr)
-    globals()[attr] = value
-    return value
+# Submodules load on first use of one of their names (RAM), which is then kept as a global.
+def __getattr__(name):
+    where = _attrs.get(name)
+    if where is None:
+        raise AttributeError(name)
+    obj = getattr(__import__(where, globals(), None, True, 1), name)
+    globals()[name] = obj
+    return obj
 
 
 def install():
