@@ -602,5 +602,5 @@ def new_event_loop():
     return Loop
 
 
-# Initialise default event loop
+# The queues of the default loop
 _new_queues()

@@ -47,9 +47,8 @@ def _driver(s):
 class IOQueue:
     def __init__(self):
         self.poller = select.poll()
-        # Maps id(stream) to [task_waiting_read, task_waiting_pri, task_waiting_write, stream,
-        # is_driver]. Separate slots and an additive mask: one task may read while another
-        # writes the same stream.
+        # id(stream) -> entry [reader, urgent-data reader, writer, stream, is_driver]: a slot per
+        # direction, so one task may read a stream while another writes it.
         self.map = {}
         self.spare = []  # Recycled map entries
         self.polled = 0  # Streams in the poller with a waiting task
@@ -58,7 +57,7 @@ class IOQueue:
         self.idle_poller = None  # Made on the first idle wait on a driver
         self.idle_regs = []  # Drivers registered with idle_poller
 
-    def _enqueue(self, s, idx):
+    def _wait_on(self, s, idx):
         t = core.cur_task
         sm = self.map.get(id(s))
         new = sm is None
@@ -81,18 +80,17 @@ class IOQueue:
                 self.poller.register(s, _mask(sm))
             else:
                 self.poller.modify(s, _mask(sm))
-        # Link task to this IOQueue so it can be removed if needed
-        t.data = self
+        t.data = self  # cancel() calls remove()
         return core._Q
 
     def queue_read(self, s):
-        return self._enqueue(s, 0)
+        return self._wait_on(s, 0)
 
     def queue_pri(self, s):
-        return self._enqueue(s, 1)
+        return self._wait_on(s, 1)
 
     def queue_write(self, s):
-        return self._enqueue(s, 2)
+        return self._wait_on(s, 2)
 
     def _drop(self, sm):
         # Forget a stream nobody waits on.
@@ -121,7 +119,7 @@ class IOQueue:
 
     def remove(self, task):
         # Take the task off its stream; a task using the same stream the other way stays.
-        for k in self.map:  # Iterate without allocating on the heap
+        for k in self.map:  # keys, not items(): no tuple per entry
             sm = self.map[k]
             for i in range(3):
                 if sm[i] is task:
