@@ -15,12 +15,12 @@ import sys  # noqa: E402
 import time  # noqa: E402
 
 from aremote import NEC_IR, REPEAT  # noqa: E402
+from load import busy  # noqa: E402
 from machine_sim import Pin, play, pulses  # noqa: E402
 
 EDGES = 20_000
 FRAMES = 4 if "--quick" in sys.argv else 24
 LOAD_TASKS = 10
-BUSY_MS = 1
 
 
 def frame(addr, cmd):
@@ -86,14 +86,6 @@ def decode_time():
     ir.deinit()
     assert got[-1] == 0x2A
     return us
-
-
-async def busy():
-    while True:
-        t = time.ticks_us()
-        while time.ticks_diff(time.ticks_us(), t) < BUSY_MS * 1000:
-            pass
-        await asyncio.sleep_ms(0)
 
 
 async def loaded():

@@ -6,19 +6,11 @@ import asyncio
 import sys
 import time
 
+from load import busy
 from machine_sim.loopback import socket_pair
 
 LOAD_TASKS = 10
-BUSY_MS = 1
 SAMPLES = 5 if "--quick" in sys.argv else 100
-
-
-async def busy():
-    while True:
-        t = time.ticks_us()
-        while time.ticks_diff(time.ticks_us(), t) < BUSY_MS * 1000:
-            pass
-        await asyncio.sleep_ms(0)
 
 
 async def reader(sreader, stamps, lat):

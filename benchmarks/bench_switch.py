@@ -12,20 +12,12 @@ import sys
 import time
 
 from aswitch import Delay_ms, Pushbutton, Switch
+from load import busy
 from machine_sim import Pin, play
 
 PRESSES = 3 if "--quick" in sys.argv else 8
 BUTTONS = 4
 LOAD_TASKS = 10
-BUSY_MS = 1
-
-
-async def busy():
-    while True:
-        t = time.ticks_us()
-        while time.ticks_diff(time.ticks_us(), t) < BUSY_MS * 1000:
-            pass
-        await asyncio.sleep_ms(0)
 
 
 T0 = time.ticks_us()
