@@ -449,7 +449,7 @@ def test_readme_example(board, loop):
 def test_benchmark_runs(board, loop):
     # A smoke test of benchmarks/bench_switch.py with tiny sizes; the figures are not asserted.
     bench = REPO / "benchmarks" / "bench_switch.py"
-    out = board.output(bench.read_text(), loop=loop, args=["--quick"])
+    out = board.output(bench.read_text(), loop=loop, path=[bench.parent], args=["--quick"])
     results = [line.split() for line in out.splitlines() if line.startswith("RESULT ")]
     assert len(results) == 11 and results[-3][1] == "delay_late_mean_ms", out
     # Figures, not asserted; but each must be a plausible latency (not a ticks artefact).

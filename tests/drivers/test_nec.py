@@ -161,7 +161,7 @@ def test_readme_example(board, loop):
 def test_benchmark_runs(board, loop):
     # A smoke test of benchmarks/bench_nec.py with tiny sizes; the figures are not asserted.
     bench = REPO / "benchmarks" / "bench_nec.py"
-    out = board.output(bench.read_text(), loop=loop, args=["--quick"])
+    out = board.output(bench.read_text(), loop=loop, path=[bench.parent], args=["--quick"])
     results = [line.split() for line in out.splitlines() if line.startswith("RESULT ")]
     assert [r[1] for r in results] == [
         "sim_edge_us",
