@@ -16,16 +16,27 @@
 import sys
 from collections import deque
 from time import sleep_ms as _sleep_ms
-from time import ticks_add, ticks_diff
-from time import ticks_ms as ticks
 
 try:
-    # The firmware's pairing heap orders the timers; its Task serves as the heap node.
-    from _asyncio import Task as _Node
-    from _asyncio import TaskQueue as _Heap
-except ImportError:
+    # The low-power timebase (package uasyncio-lowpower), when the application enabled it
+    # (it raises ImportError otherwise). Its ticks wrap at a week, which the firmware's heap
+    # does not know of: timers then go on the Python heap, which compares with its ticks_diff.
+    from rtc_time import ticks_add, ticks_diff
+    from rtc_time import ticks_ms as ticks
+
     from .task import Heap as _Heap
     from .task import Node as _Node
+except ImportError:
+    from time import ticks_add, ticks_diff
+    from time import ticks_ms as ticks
+
+    try:
+        # The firmware's pairing heap orders the timers; its Task serves as the heap node.
+        from _asyncio import Task as _Node
+        from _asyncio import TaskQueue as _Heap
+    except ImportError:
+        from .task import Heap as _Heap
+        from .task import Node as _Node
 
 
 ################################################################################

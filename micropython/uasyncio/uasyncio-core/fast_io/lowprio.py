@@ -5,10 +5,8 @@
 # more than max_overdue_ms (0, the default, means never forced). At most one low-priority task
 # is admitted per scheduler pass. Loaded on first use: until then it costs nothing.
 
-from time import ticks_add, ticks_diff
-from time import ticks_ms as ticks
-
 from . import core
+from .core import ticks, ticks_add, ticks_diff
 
 
 class LowPriority:

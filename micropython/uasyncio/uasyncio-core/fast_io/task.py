@@ -4,7 +4,7 @@
 # A binary min-heap of nodes keyed by ticks (compared with ticks_diff, so it stays right
 # across the ticks wrap); equal keys leave in the order they came, as in the C TaskQueue.
 
-from time import ticks_diff
+from .core import ticks_diff  # the loop's timebase (bound before core imports this module)
 
 
 class Node:
