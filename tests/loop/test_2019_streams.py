@@ -230,6 +230,70 @@ def test_awritestr_and_aclose_over_a_socket(board):
     assert out == "b'text\\nbytes\\n'\nb''\n"
 
 
+def test_reader_polls_one_object_and_reads_another(board):
+    # 2019's StreamReader(polls, ios): the poller watches the socket, the reads go to a wrapper
+    # that cannot be polled itself (as an SSL socket would be); closing closes the wrapper.
+    out = run(
+        board,
+        """
+        import uasyncio as asyncio
+        from machine_sim.loopback import socket_pair
+
+        class Upper:
+            # Reads through to the socket, upper-cased; no ioctl, no fileno.
+            def __init__(self, sock):
+                self.sock = sock
+                self.closed = False
+
+            def read(self, n):
+                data = self.sock.read(n)
+                return data if data is None else data.upper()
+
+            def readinto(self, buf, n=0):
+                data = self.read(n or len(buf))
+                if data is None:
+                    return None
+                buf[: len(data)] = data
+                return len(data)
+
+            def readline(self):
+                line = self.sock.readline()
+                return line if line is None else line.upper()
+
+            def close(self):
+                self.closed = True
+                self.sock.close()
+
+        async def feed(wire):
+            for part in (b"abc", b"defg\\n", b"hij\\n"):
+                await asyncio.sleep_ms(20)
+                wire.write(part)
+
+        async def main():
+            wire, sock = socket_pair()
+            sock.setblocking(False)
+            ios = Upper(sock)
+            sreader = asyncio.StreamReader(sock, ios)
+            asyncio.create_task(feed(wire))
+            print(await sreader.read(3))
+            buf = bytearray(2)
+            print(await sreader.readinto(buf), buf)
+            print(await sreader.readline())
+            print(await sreader.readline())
+            swriter = asyncio.StreamWriter(wire, {"peername": "wire"})
+            print(swriter.get_extra_info("peername"), swriter.get_extra_info("x", None))
+            await swriter.awriteiter([b"1", b"23"])
+            print(sock.read(10))
+            await sreader.aclose()
+            print(ios.closed)
+            wire.close()
+
+        asyncio.get_event_loop().run_until_complete(main())
+        """,
+    )
+    assert out == ("b'ABC'\n2 bytearray(b'DE')\nb'FG\\n'\nb'HIJ\\n'\nwire None\nb'123'\nTrue\n")
+
+
 BLOCKED = """
 import uasyncio as asyncio
 

@@ -5,21 +5,28 @@ from . import core
 
 
 class Stream:
+    # Stream(s, extra): asyncio's form, extra being the get_extra_info() dict. 2019's
+    # StreamReader(polls, ios) form has the poller watch polls while the I/O goes to ios (a
+    # wrapper, such as an SSL socket, that cannot be polled itself).
     def __init__(self, s, e=None):
-        self.s = s
+        self.p = s  # What the poller watches
+        if e is not None and not isinstance(e, dict):
+            s = e
+            e = None
+        self.s = s  # What is read and written
         self.e = {} if e is None else e
         self.out_buf = b""
         self.ri = None  # The readinto() awaitable, made on first use
 
-    def get_extra_info(self, v):
-        return self.e[v]
+    def get_extra_info(self, v, *default):
+        return self.e.get(v, *default) if default else self.e[v]
 
     def close(self):
         pass
 
     async def wait_closed(self):
         if core._io is not None:
-            core._io.forget(self.s)
+            core._io.forget(self.p)
         self.s.close()
 
     # async
@@ -27,7 +34,7 @@ class Stream:
         s = self.s
         got = b""
         while True:
-            yield core._io_queue().queue_read(s)
+            yield core._io_queue().queue_read(self.p)
             chunk = s.read(n)
             if chunk is None:
                 continue  # woken, but no data yet
@@ -41,7 +48,7 @@ class Stream:
     def readinto(self, buf, n=0):
         r = self.ri
         if r is None:
-            r = self.ri = _ReadInto(self.s)
+            r = self.ri = _ReadInto(self)
         r.buf = buf
         r.waited = False
         r.n = n
@@ -53,7 +60,7 @@ class Stream:
         got = b""
         left = n
         while left:
-            yield core._io_queue().queue_read(s)
+            yield core._io_queue().queue_read(self.p)
             chunk = s.read(left)
             if chunk is None:
                 continue
@@ -68,7 +75,7 @@ class Stream:
         s = self.s
         line = b""
         while True:
-            yield core._io_queue().queue_read(s)
+            yield core._io_queue().queue_read(self.p)
             part = s.readline()  # returns what is buffered, never waits
             if part is None:
                 continue
@@ -98,7 +105,7 @@ class Stream:
         mv = memoryview(pending)
         done = 0
         while done < len(mv):
-            yield core._io_queue().queue_write(s)
+            yield core._io_queue().queue_write(self.p)
             sent = s.write(mv[done:])
             if sent is not None:
                 done += sent
@@ -114,6 +121,10 @@ class Stream:
         await self.drain()
 
     awritestr = awrite
+
+    async def awriteiter(self, chunks):
+        for buf in chunks:
+            await self.awrite(buf)
 
     async def aclose(self):
         await self.wait_closed()
@@ -134,8 +145,8 @@ def _returning(v):
 
 
 class _ReadInto:
-    def __init__(self, s):
-        self.s = s
+    def __init__(self, st):
+        self.st = st
         self.buf = None
         self.n = 0
         self.waited = False
@@ -149,12 +160,13 @@ class _ReadInto:
             self.waited = False
             buf = self.buf
             self.buf = None
-            r = self.s.readinto(buf, self.n) if self.n else self.s.readinto(buf)
+            s = self.st.s
+            r = s.readinto(buf, self.n) if self.n else s.readinto(buf)
             if r is not None:
                 raise _returning(r)
             self.buf = buf
         self.waited = True
-        return core._io_queue().queue_read(self.s)
+        return core._io_queue().queue_read(self.st.p)
 
     def throw(self, er):
         self.waited = False
