@@ -36,6 +36,10 @@ class _Stub:
 def _hurry(t):
     # If t waits in the round-robin ring, move it ahead of the round-robin tasks (the ring is
     # turned once, keeping its order: this happens only when a timeout comes before t ran).
+    # A task waiting on a queue (timer, I/O, Event...) or on another task is not in the ring.
+    d = t.data
+    if not t.state or isinstance(d, core.Task) or hasattr(d, "remove"):
+        return False
     q = core._ready
     found = False
     for _ in range(len(q)):
