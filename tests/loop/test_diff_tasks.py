@@ -516,18 +516,20 @@ PROGRAMS = [
             print("woke", ms)
 
         async def main():
-            ts = [asyncio.create_task(sleeper(ms)) for ms in (75, 25, 125, 50, 100)]
+            # 100 ms apart: more than a loaded host stalls the process between two tasks'
+            # first steps (where each computes its deadline), which could reorder them.
+            ts = [asyncio.create_task(sleeper(ms)) for ms in (300, 100, 500, 200, 400)]
             for t in ts:
                 await t
 
         asyncio.run(main())
         """,
         """
-        woke 25
-        woke 50
-        woke 75
         woke 100
-        woke 125
+        woke 200
+        woke 300
+        woke 400
+        woke 500
         """,
     ),
     program(
@@ -771,7 +773,8 @@ PROGRAMS = [
         import asyncio
 
         async def late(n):
-            await asyncio.sleep_ms(5 * n)
+            # 100 ms apart, and main 200 ms after: more than a loaded host stalls the process
+            await asyncio.sleep_ms(100 * n)
             print("late", n)
 
         async def spawner():
@@ -781,7 +784,7 @@ PROGRAMS = [
 
         async def main():
             print(await asyncio.create_task(spawner()))
-            await asyncio.sleep_ms(30)
+            await asyncio.sleep_ms(400)
             print("main done")
 
         asyncio.run(main())

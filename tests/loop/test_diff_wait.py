@@ -327,7 +327,9 @@ PROGRAMS = [
             return name
 
         async def main():
-            print(await asyncio.gather(job("a", 60), job("b", 20), job("c", 40)))
+            # 100 ms apart: more than a loaded host stalls the process between the jobs'
+            # first steps, which could reorder them.
+            print(await asyncio.gather(job("a", 300), job("b", 100), job("c", 200)))
 
         asyncio.run(main())
         """,

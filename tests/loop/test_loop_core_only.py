@@ -21,7 +21,9 @@ log = []
 
 async def worker(i, ev):
     await ev.wait()
-    await core.sleep_ms(i)
+    # 100 ms apart: LP's idle moment must come before the first worker wakes, even when the
+    # host stalls the process just after the workers went to sleep.
+    await core.sleep_ms(100 * i)
     log.append(i)
     return i
 

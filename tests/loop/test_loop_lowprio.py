@@ -23,10 +23,12 @@ async def main():
     ts = [asyncio.create_task(lp("A", 0)), asyncio.create_task(lp("B", 0))]
     await busy(5)  # a zero-delay yield always beats a low-priority task
     print(log)
-    await asyncio.sleep_ms(5)  # idle: both run, one per scheduler pass, in order
+    # Idle: both run, one per scheduler pass, in order. (A long sleep: a host that stalls the
+    # process for a while must not make it due before the low-priority tasks had their turn.)
+    await asyncio.sleep_ms(100)
     print(log[5:])
     loop.call_after_ms(0, log.append, "cb")
-    await asyncio.sleep_ms(5)
+    await asyncio.sleep_ms(100)
     print(log[-1])
 
 asyncio.run(main())
@@ -87,7 +89,7 @@ async def lp():
 
 async def main():
     t = asyncio.create_task(lp())
-    await asyncio.sleep_ms(20)
+    await asyncio.sleep_ms(200)  # far beyond the 5 ms: lp runs first, however late the host
     t.cancel()
     await asyncio.sleep_ms(0)
     print(t.done())

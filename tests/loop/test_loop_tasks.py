@@ -47,7 +47,7 @@ def cb(*args):
 def legacy():  # a 2019 generator coroutine
     log.append("legacy start")
     yield  # round-robin
-    yield 5  # sleep 5 ms
+    yield 100  # sleep 100 ms
     yield asyncio.sleep_ms(1)
     log.append("legacy end")
     return 7
@@ -60,16 +60,18 @@ async def victim():
 
 async def main():
     loop = asyncio.get_running_loop()
+    # Delays 50 ms or more apart, so that a host stalling the process between two steps
+    # cannot reorder them: (4,) comes while legacy() sleeps, (2,) and (3,) after it ended.
     loop.call_soon(cb, 1)
-    loop.call_later_ms(50, cb, 2)
-    loop.call_later(0.1, cb, 3)
-    loop.call_at_(asyncio.ticks_add(loop.time(), 2), cb, (4,))
+    loop.call_later_ms(300, cb, 2)
+    loop.call_later(0.4, cb, 3)
+    loop.call_at_(asyncio.ticks_add(loop.time(), 50), cb, (4,))
     v = victim()
     loop.create_task(v)
     await asyncio.sleep_ms(0)
     asyncio.cancel(v)
     print(await asyncio.wait_for_ms(legacy(), 1000))
-    await asyncio.sleep_ms(150)
+    await asyncio.sleep_ms(500)
     for entry in log:
         print(entry)
 

@@ -12,9 +12,11 @@ from fast_io import core
 
 print(core._Heap.__name__, core._Heap.__module__ if hasattr(core._Heap, "__module__") else "C")
 
-# The scheduler's clock, 30 ms before the ticks wrap around
+# The scheduler's clock, 300 ms before the ticks wrap around. The delays below are 50 ms or
+# more apart: a host that stalls the process between two tasks' first steps must not reorder
+# their wake-ups.
 MASK = time.ticks_add(0, -1)
-OFF = MASK - time.ticks_ms() - 30
+OFF = MASK - time.ticks_ms() - 300
 core.ticks = lambda: (time.ticks_ms() + OFF) & MASK
 import fast_io.lowprio
 fast_io.lowprio.ticks = core.ticks
@@ -36,13 +38,13 @@ async def never():
 
 async def main():
     start = core.ticks()
-    ts = [asyncio.create_task(sleeper(ms)) for ms in (60, 10, 45, 25, 1)]
-    ts.append(asyncio.create_task(lp(50)))
+    ts = [asyncio.create_task(sleeper(ms)) for ms in (600, 100, 450, 250, 10)]
+    ts.append(asyncio.create_task(lp(500)))
     t0 = time.ticks_ms()
     try:
-        await asyncio.wait_for_ms(never(), 40)
+        await asyncio.wait_for_ms(never(), 400)
     except asyncio.TimeoutError:
-        log.append(("timeout", time.ticks_diff(time.ticks_ms(), t0) >= 40))
+        log.append(("timeout", time.ticks_diff(time.ticks_ms(), t0) >= 400))
     await asyncio.gather(*ts)
     print(core.ticks() < start)  # the clock wrapped
     for entry in log:
@@ -59,13 +61,13 @@ def test_timers_across_the_wrap(board, heap):
     assert out[0] == ("Heap fast_io.task" if heap == "python" else "TaskQueue C")
     assert out[1:] == [
         "True",
-        "1 True",
         "10 True",
-        "25 True",
+        "100 True",
+        "250 True",
         "timeout True",
-        "45 True",
-        "lp 50 True",
-        "60 True",
+        "450 True",
+        "lp 500 True",
+        "600 True",
     ]
 
 
@@ -80,7 +82,8 @@ async def sleeper(i, ms):
         print("cancelled", i)
 
 async def main():
-    ts = [asyncio.create_task(sleeper(i, ms)) for i, ms in enumerate((30, 10, 10, 20, 1000))]
+    # 100 ms apart (a stalled host must not swap 0 and 1); 3 and 4 are cancelled
+    ts = [asyncio.create_task(sleeper(i, ms)) for i, ms in enumerate((300, 100, 100, 200, 1000))]
     await asyncio.sleep_ms(0)
     ts[3].cancel()
     ts[4].cancel()
