@@ -351,7 +351,8 @@ def test_semaphore(board, runtime):
             async with sem:
                 log.append(n)
                 print(n, 'acquired')
-                await asyncio.sleep(0.01 * (n + 1))
+                # 100 ms steps: releases this far apart stay in order on a stalled host
+                await asyncio.sleep(0.1 * (n + 1))
             print(n, 'released')
 
         async def main():
@@ -913,7 +914,7 @@ def test_cancelled_after_wake_up(board, runtime):
             async with cond:
                 cond.notify(1)
             tasks[0].cancel()
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)  # ample time for 0 to pass the notification on to 1
             print([t.done() for t in tasks], cond.locked())
             tasks[2].cancel()
             await asyncio.sleep(0)

@@ -138,7 +138,8 @@ def test_semaphores(board, loop):
         async def user(sem, n):
             async with sem:
                 print(n, 'acquired')
-                await asyncio.sleep_ms(10 * (n + 1))
+                # 100 ms steps: releases this far apart stay in order on a stalled host
+                await asyncio.sleep_ms(100 * (n + 1))
                 print(n, 'releasing')
 
         async def main():
@@ -351,7 +352,7 @@ def test_condition_passes_on_a_notification_its_cancelled_waiter_got(board, loop
             async with cond:
                 cond.notify(1)
             tasks[0].cancel()
-            await asyncio.sleep_ms(5)
+            await asyncio.sleep_ms(100)  # ample time for 0 to pass the notification on to 1
             print([t.done() for t in tasks], cond.locked())
 
         asyncio.run(main())
