@@ -51,9 +51,6 @@ class TimeoutError(Exception):
     pass
 
 
-# Handed to the exception handler when a detached task's failure is never claimed
-_exc_context = {"message": "Task exception wasn't retrieved", "exception": None, "future": None}
-
 # Yielded to the scheduler by every fast_io awaitable: "the task is queued already". Any other
 # value comes from a 2019-style coroutine (bare yield, yield <ms>, yield False, yield <coro>).
 _Q = object()
@@ -67,27 +64,23 @@ _stop_true = StopIteration(True)
 # Round-robin ring
 
 
-def _bigger(q):
-    # A full queue, doubled (only as the number of tasks in it grows).
+def _bigger(q, t):
+    # The full queue q doubled (only as the number of tasks in it grows), then t queued.
     new = deque((), 2 * len(q), 1)
     while q:
         new.append(q.popleft())
+    new.append(t)
     return new
-
-
-def _grow(t):
-    global _ready
-    _ready = _bigger(_ready)
-    _ready.append(t)
 
 
 def _schedule(t):
     # Queue task t round-robin, with nothing pending for it.
+    global _ready
     t.data = None
     try:
         _ready.append(t)
     except IndexError:
-        _grow(t)
+        _ready = _bigger(_ready, t)
 
 
 def _expedite(t):
@@ -96,8 +89,7 @@ def _expedite(t):
     try:
         _urgent.append(t)
     except IndexError:
-        _urgent = _bigger(_urgent)
-        _urgent.append(t)
+        _urgent = _bigger(_urgent, t)
 
 
 ################################################################################
@@ -122,19 +114,17 @@ _task_queue = _Sleeping = _Timers()  # A sleeping task
 _Deadline = _Timers()  # A task sleeping until a timeout (wait_for): it wakes ahead of the others
 
 
-def _node(t):
-    # The heap node of task t: its data is the task (set after each push, which clears it).
+# Put task t to sleep until when: on the timer heap, or on another heap (low priority), with
+# data as what it waits on (whose remove() takes it off, for cancel()).
+def _sleep_until(t, when, data=_Sleeping, heap=None):
     n = t._node
     if n is None:
         n = t._node = _spare.pop() if _spare else _Node(None)
-    return n
-
-
-def _sleep_until(t, when):
-    n = _node(t)
-    _timers.push(n, when)
-    n.data = t
-    t.data = _Sleeping
+    if heap is None:
+        heap = _timers
+    heap.push(n, when)
+    n.data = t  # the node's data is its task (set after each push, which clears it)
+    t.data = data
 
 
 # Methods shared by the reusable awaitables (sleep, Event, Lock, ThreadSafeFlag, readinto)
@@ -162,13 +152,14 @@ class _Pause:
         self.wake = None  # ticks_ms() to wake at, True for "next turn", None when idle
 
     def __next__(self):
+        global _ready
         s = self.wake
         if s is True:
             self.wake = None
             try:
                 _ready.append(cur_task)
             except IndexError:
-                _grow(cur_task)
+                _ready = _bigger(_ready, cur_task)
             return _Q
         if s is not None:
             self.wake = None
@@ -312,8 +303,6 @@ class Task:
 ################################################################################
 # I/O: created on first use (see _io_queue())
 
-_io = None  # The IOQueue, or None while nothing has waited on I/O
-
 
 def _io_queue():
     global _io
@@ -345,17 +334,12 @@ def all_tasks():
     return set(_tasks)
 
 
-def _forget(t):
-    _tasks.discard(t)
-    if not _tasks:
-        # Release the table a burst of tasks grew (clearing allocates nothing).
-        _tasks.clear()
-
-
-# Runs tasks until main_task ends (returning its result), or with no main_task until nothing
-# is left to run or to wake.
+# Runs tasks until main_task (a task, or an awaitable run as one) ends, returning its result;
+# with no main_task, until nothing is left to run or to wake.
 def run_until_complete(main_task=None):
     global cur_task
+    if main_task is not None:
+        main_task = _as_task(main_task)
     # Built once here: a tuple written in an except clause would be allocated at every step.
     ends = (CancelledError, Exception)
     unreported = (CancelledError, StopIteration)  # endings that are never "not retrieved"
@@ -363,9 +347,20 @@ def run_until_complete(main_task=None):
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
-        n = _timers.peek()
-        if n is not None and ticks_diff(n.ph_key, ticks()) <= 0:
-            _expire_timers()
+        now = ticks()
+        while True:
+            n = _timers.peek()
+            if n is None or ticks_diff(n.ph_key, now) > 0:
+                break
+            _timers.pop()
+            t = n.data
+            if t.data is _Deadline:
+                # A timeout: it takes effect at once
+                t.data = None
+                _expedite(t)
+            else:
+                # Behind the tasks that became ready before it was due, as in the built-in's heap
+                _schedule(t)
         if _lp is not None:
             _lp.admit()
         if _io is not None and _io.active and not (polled and _ready):
@@ -390,9 +385,11 @@ def run_until_complete(main_task=None):
                     return  # main_task (if any) has ended
                 # Nothing could wake the scheduler, but it may not exit either: keep
                 # running (as the built-in asyncio does) so a debugger can look in.
-                _idle(3)
+                _sleep_ms(3)
             elif _io is None or not _io.active:
-                _idle(_idle_ms())
+                dt = _idle_ms()
+                if dt > 0:
+                    _sleep_ms(dt)
             continue
 
         # One step; whatever the task awaits next queues it again
@@ -414,7 +411,10 @@ def run_until_complete(main_task=None):
                 t.coro.throw(exc)
         except ends as er:
             assert t.data is None  # an ended task is on no queue
-            _forget(t)
+            _tasks.discard(t)
+            if not _tasks:
+                # Release the table a burst of tasks grew (clearing allocates nothing).
+                _tasks.clear()
             if t._node is not None:
                 # Its heap node serves the next task that sleeps
                 if len(_spare) < _SPARE_NODES:
@@ -435,9 +435,9 @@ def run_until_complete(main_task=None):
             if st is None:
                 # The second visit of a failed task that nobody claimed: report it.
                 t.data = exc
-                _exc_context["exception"] = exc
-                _exc_context["future"] = t
-                Loop.call_exception_handler(_exc_context)
+                Loop.call_exception_handler(
+                    {"message": "Task exception wasn't retrieved", "exception": exc, "future": t}
+                )
             elif st:
                 claimed = main
                 if st is True:
@@ -467,23 +467,6 @@ def run_until_complete(main_task=None):
                 return er.value
 
 
-def _expire_timers():
-    now = ticks()
-    while True:
-        n = _timers.peek()
-        if n is None or ticks_diff(n.ph_key, now) > 0:
-            return
-        _timers.pop()
-        t = n.data
-        if t.data is _Deadline:
-            # A timeout: it takes effect at once
-            t.data = None
-            _expedite(t)
-        else:
-            # Behind the tasks that became ready before it was due, as in the built-in's heap
-            _schedule(t)
-
-
 def _idle_ms():
     # How long the scheduler may wait for I/O: until the next timer (or low-priority task).
     if _ready or _urgent:
@@ -493,11 +476,6 @@ def _idle_ms():
     if _lp is not None:
         dt = _lp.idle_ms(dt)
     return dt
-
-
-def _idle(dt):
-    if dt > 0:
-        _sleep_ms(dt)
 
 
 def run(coro):
@@ -514,23 +492,20 @@ async def _idle_main():
 
 cur_task = None
 _forever = None  # run_forever()'s main task: it is queued by stop() and ends at once
-_lp = None  # Low-priority queue (lowprio module), created on first use
 
 
 class Loop:
     _exc_handler = None
 
-    def create_task(coro, name=None):
-        return create_task(coro, name)
+    # The module's own functions, where they take the same arguments
+    create_task = create_task
+    run_until_complete = run_until_complete
 
     def run_forever():
         global _forever
         _forever = Task(_idle_main())
         run_until_complete(_forever)
         # Like the built-in asyncio: returns when stop() is called or no task is left
-
-    def run_until_complete(aw):
-        return run_until_complete(_as_task(aw))
 
     def stop():
         global _forever
@@ -563,10 +538,6 @@ class Loop:
         return _io_priority
 
 
-_io_priority = True
-_got_loop = False
-
-
 # The 2019 arguments count on the first call only, as in 2019: ioq_len=0 switches I/O priority
 # off and >0 leaves it on; runq_len, waitq_len and lp_len are accepted (the queues grow as
 # needed, and the low-priority queue is made on first use).
@@ -595,23 +566,19 @@ def current_task():
     return cur_task
 
 
-def _new_queues():
-    global _ready, _urgent, _timers, _tasks, _io, _lp, _io_priority
+def new_event_loop():
+    global _got_loop, _ready, _urgent, _timers, _tasks, _io, _lp, _io_priority
+    _got_loop = True
     _ready = deque((), 16, 1)
     _urgent = deque((), 8, 1)
     _timers = _Heap()
     _tasks = set()
-    _io = None
-    _lp = None
+    _io = None  # The IOQueue, made when a task first waits on I/O (see _io_queue())
+    _lp = None  # The low-priority queue (lowprio module), made on first use
     _io_priority = True
-
-
-def new_event_loop():
-    global _got_loop
-    _got_loop = True
-    _new_queues()
     return Loop
 
 
-# The queues of the default loop
-_new_queues()
+# The queues of the default loop, which the program has not asked for yet
+new_event_loop()
+_got_loop = False

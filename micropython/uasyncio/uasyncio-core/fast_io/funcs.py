@@ -13,8 +13,7 @@ class _DeadlineGenerator(core._Pause):
             if s is True:
                 core._expedite(t)
             else:
-                core._sleep_until(t, s)
-                t.data = core._Deadline
+                core._sleep_until(t, s, core._Deadline)
             return core._Q
         core._stop.__traceback__ = None
         raise core._stop

@@ -122,7 +122,7 @@ def _run_until_complete(aw):
         when = aw.wake
         aw.wake = None
         aw = _sleep_until(when)
-    return core.run_until_complete(core._as_task(aw))
+    return core.run_until_complete(aw)
 
 
 Loop = core.Loop

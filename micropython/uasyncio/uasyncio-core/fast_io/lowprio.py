@@ -17,12 +17,6 @@ class LowPriority:
     def empty(self):
         return self.heap.peek() is None
 
-    def push(self, t, when):
-        n = core._node(t)
-        self.heap.push(n, when)
-        n.data = t
-        t.data = self  # Task.cancel() calls remove()
-
     def remove(self, t):
         self.heap.remove(t._node)
 
@@ -57,7 +51,8 @@ class _After(core._Pause):
         s = self.wake
         if s is not None:
             self.wake = None
-            _queue().push(core.cur_task, s)
+            q = _queue()
+            core._sleep_until(core.cur_task, s, q, q.heap)  # cancel() calls q.remove()
             return core._Q
         core._stop.__traceback__ = None
         raise core._stop
