@@ -1,6 +1,6 @@
 metadata(
-    version="0.2.0",
-    description="Simulated Pin, I2C and UART for testing drivers on the unix port",
+    version="0.3.0",
+    description="Simulated Pin, I2C, UART and Pyboard pyb for testing drivers on the unix port",
     license="MIT",
 )
 
