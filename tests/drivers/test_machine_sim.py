@@ -205,7 +205,9 @@ async def main():
     first = stamps[0]
     gaps = [stamps[i + 1] - stamps[i] for i in range(n[0] - 1)]
     print(n[0], list(levels[: n[0]]))
-    print(first >= 30_000, others[0] > 5)
+    # Another task ran while play slept: its 1 ms sleep is due long before play's, so it
+    # steps again whatever the host does (how many times depends on the host).
+    print(first >= 30_000, others[0] > 1)
     print(max(abs(g - d) for g, d in zip(gaps, durations)))
 
 asyncio.run(main())
@@ -217,7 +219,8 @@ def test_play_edges_land_on_time(board, loop):
     assert out[0] == "10 [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]"
     # The 30 ms lead-in is slept through (other tasks run), then the burst is busy-waited.
     assert out[1] == "True True"
-    # The handler's ticks_us() is the edge's time: well inside any protocol's tolerance.
+    # The handler's ticks_us() is the edge's time plus the handler's own run time, counted up
+    # to 200 us (a longer pause is the host's): well inside any protocol's tolerance.
     assert int(out[2]) < 300
 
 
@@ -334,19 +337,21 @@ p.external(1, due)
 print(0 <= stamps[0] < 250)
 print(300 <= stamps[1] < 500)
 print(stamps[2] <= -4)  # ticks_ms() in the handler: the edge's time too
-print(0 <= time.ticks_diff(time.ticks_us(), now) < 100_000)  # outside handlers: real time
+print(0 <= time.ticks_diff(time.ticks_us(), now) < 10_000_000)  # outside handlers: real time
 
 # set_ticks_us(): the clock jumps (to test the ticks wrap-around without waiting for it).
+# 100 ms before the wrap, and past it by 100 ms: far more than the host may stall the
+# process between two readings.
 period = time.ticks_add(0, -1) + 1
-clock.set_ticks_us(period - 1000)
+clock.set_ticks_us(period - 100_000)
 t = time.ticks_us()
-print(period - 1100 < t < period, time.ticks_ms() > period - 3)
-while time.ticks_diff(time.ticks_us(), t) < 2000:
+print(period - 100_100 < t < period, time.ticks_ms() > period - 103)
+while time.ticks_diff(time.ticks_us(), t) < 200_000:
     pass
-print(time.ticks_us() < 1500, time.ticks_ms() < 3)
+print(time.ticks_us() < 200_000, time.ticks_ms() < 200)
 due = time.ticks_us()
-p.external(0)  # a handler reads the moved clock too
-print(0 <= stamps[0] < 250)
+p.external(0)  # a handler reads the moved clock too (not the real one, about -period away)
+print(0 <= stamps[0] < 100_000)
 """
 
 
@@ -365,5 +370,8 @@ def test_readme_example(board, loop):
     out = board.output(readme_example("machine-sim"), loop=loop).splitlines()
     first, gaps = out[0].split(" ", 1)
     assert first == "4"
-    assert all(abs(g - w) < 50 for g, w in zip(eval(gaps), [1500, 500, 1500], strict=True))
+    # To a few microseconds, the README says: the handler's own run time before it reads the
+    # clock. The clock counts that time up to 200 us (a longer pause is the host's), so a host
+    # that pauses the process for less than that there can move a stamp by up to 200 us.
+    assert all(abs(g - w) < 200 for g, w in zip(eval(gaps), [1500, 500, 1500], strict=True))
     assert out[1:] == ["[80] bytearray(b'hi') b'hi'", "no device: 19"]
