@@ -26,10 +26,9 @@ def _deadline_ms(t, sgen=_DeadlineGenerator()):  # noqa: B008 (one shared instan
     return sgen
 
 
-class _Stub:
-    # The data of a gathering task: Task.cancel() calls remove().
-    def remove(_):
-        pass
+# The data of a gathering task: an empty queue, so the remove() that Task.cancel() calls on it
+# does nothing (the done-callbacks wake the gather).
+_gathering = core.TaskQueue()
 
 
 def _hurry(t):
@@ -61,7 +60,7 @@ async def _watch(waiter, aw):
     try:
         await aw
     except BaseException:
-        pass  # the outcome stays in aw, where _wait_for reads it
+        pass  # the outcome stays in aw, where wait_for_ms reads it
     if waiter.data is None or waiter.data is core._Deadline:
         if waiter.cancel():
             # Marks the wake-up as "aw ended"; an outside cancel() afterwards puts a plain
@@ -70,7 +69,7 @@ async def _watch(waiter, aw):
             waiter.data = _ended
 
 
-async def _wait_for(aw, timeout):
+async def wait_for_ms(aw, timeout):
     aw = core._as_task(aw)
     if timeout is None:
         return await aw
@@ -98,12 +97,7 @@ async def _wait_for(aw, timeout):
 
 # async
 def wait_for(aw, timeout):
-    return _wait_for(aw, None if timeout is None else int(timeout * 1000))
-
-
-# async
-def wait_for_ms(aw, timeout):
-    return _wait_for(aw, timeout)
+    return wait_for_ms(aw, None if timeout is None else int(timeout * 1000))
 
 
 # async
@@ -111,7 +105,7 @@ def gather(*aws, return_exceptions=False):
     def done(t, er):
         # Each sub-task's done-callback (it sits in the sub-task's state while it runs).
         nonlocal pending
-        if me.data is not _Stub:
+        if me.data is not _gathering:
             return  # the gather is woken already (an earlier failure, or its own cancel)
         if return_exceptions or isinstance(er, StopIteration):
             pending -= 1
@@ -139,7 +133,7 @@ def gather(*aws, return_exceptions=False):
     me = core.cur_task
     cancelled = False
     if pending > 0:
-        me.data = _Stub
+        me.data = _gathering
         try:
             yield core._Q
         except core.CancelledError as er:

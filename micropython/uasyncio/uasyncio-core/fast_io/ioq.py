@@ -34,16 +34,6 @@ def _mask(sm):
     return mask
 
 
-def _driver(s):
-    # True for a Python stream driver without a file descriptor: asked through its ioctl.
-    if hasattr(s, "fileno") or not hasattr(s, "ioctl"):
-        return False
-    try:
-        return s.ioctl(_MP_STREAM_GET_FILENO, 0) < 0
-    except Exception:
-        return True
-
-
 class IOQueue:
     def __init__(self):
         self.poller = select.poll()
@@ -64,7 +54,14 @@ class IOQueue:
         if new:
             sm = self.spare.pop() if self.spare else [None, None, None, None, False]
             sm[3] = s
-            sm[4] = _driver(s)
+            # A Python stream driver without a file descriptor is asked through its ioctl.
+            driver = False
+            if not hasattr(s, "fileno") and hasattr(s, "ioctl"):
+                try:
+                    driver = s.ioctl(_MP_STREAM_GET_FILENO, 0) < 0
+                except Exception:
+                    driver = True
+            sm[4] = driver
             self.map[id(s)] = sm
         assert sm[idx] is None
         if sm[0] is None and sm[1] is None and sm[2] is None:

@@ -48,7 +48,8 @@ class Stream:
     def readinto(self, buf, n=0):
         r = self.ri
         if r is None:
-            r = self.ri = _ReadInto(self)
+            r = self.ri = _ReadInto()
+            r.st = self
         r.buf = buf
         r.waited = False
         r.n = n
@@ -126,8 +127,7 @@ class Stream:
         for buf in chunks:
             await self.awrite(buf)
 
-    async def aclose(self):
-        await self.wait_closed()
+    aclose = wait_closed
 
 
 # Returned values: StopIteration instances kept for reuse, so returning a count allocates nothing
@@ -145,11 +145,8 @@ def _returning(v):
 
 
 class _ReadInto:
-    def __init__(self, st):
-        self.st = st
-        self.buf = None
-        self.n = 0
-        self.waited = False
+    # Its stream (st) and the request are set by Stream.readinto()
+    waited = False  # The stream was found readable: read at the next step
 
     __iter__ = core._self
     send = core._send
@@ -179,25 +176,6 @@ StreamReader = Stream
 StreamWriter = Stream
 
 
-def _client_tls(sock, ctx, name):
-    if ctx is True:  # ssl=True: a default client context
-        import ssl
-
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    sock = ctx.wrap_socket(sock, server_hostname=name, do_handshake_on_connect=False)
-    sock.setblocking(False)
-    return sock
-
-
-def _server_tls(conn, ctx):
-    try:
-        return ctx.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
-    except OSError as e:
-        core.sys.print_exception(e)  # one failed handshake must not stop the server
-        conn.close()
-        return None
-
-
 # async: returns (reader, writer) once the connect has completed (socket writable).
 # Name resolution (getaddrinfo) can still block: MicroPython has no async resolver.
 def open_connection(host, port, ssl=None, server_hostname=None):
@@ -213,7 +191,14 @@ def open_connection(host, port, ssl=None, server_hostname=None):
         if er.errno != EINPROGRESS:  # "in progress" is the normal non-blocking answer
             raise er
     if ssl:
-        sock = _client_tls(sock, ssl, server_hostname or host)
+        if ssl is True:  # a default client context
+            from ssl import PROTOCOL_TLS_CLIENT, SSLContext
+
+            ssl = SSLContext(PROTOCOL_TLS_CLIENT)
+        sock = ssl.wrap_socket(
+            sock, server_hostname=server_hostname or host, do_handshake_on_connect=False
+        )
+        sock.setblocking(False)
     st = Stream(sock)
     yield core._io_queue().queue_write(sock)
     return st, st
@@ -221,9 +206,8 @@ def open_connection(host, port, ssl=None, server_hostname=None):
 
 class Server:
     # What start_server() returns; "async with" closes it on exit.
-    def __init__(self):
-        self._closing = False
-        self.task = None
+    _closing = False
+    task = None  # The accept loop, set by start_server()
 
     async def __aenter__(self):
         return self
@@ -253,8 +237,11 @@ class Server:
             except Exception:
                 continue  # the client may already be gone; keep listening
             if ssl:
-                conn = _server_tls(conn, ssl)
-                if conn is None:
+                try:
+                    conn = ssl.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+                except OSError as e:
+                    core.sys.print_exception(e)  # one failed handshake must not stop the server
+                    conn.close()
                     continue
             conn.setblocking(False)
             st = Stream(conn, {"peername": peer})
