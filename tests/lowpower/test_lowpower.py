@@ -555,3 +555,101 @@ def test_index_installs_it_and_it_runs(board, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == f"1.0.0 {tmp_path / 'lib' / 'rtc_time.mpy'} True"
+
+
+# ---------------------------------------------------------------------------------------------
+# The simulated Pyboard itself (machine_sim.pyb)
+
+
+SIM_RTC = """
+import time
+import machine_sim.pyb as pyb
+from machine_sim import clock
+
+rtc = pyb.RTC()
+print(rtc is pyb.RTC(), rtc.datetime()[:7], 200 < rtc.datetime()[7] <= 255)
+rtc.datetime((2024, 2, 28, 3, 23, 59, 59, 123))  # the fraction restarts
+print(rtc.datetime()[:7], 200 < rtc.datetime()[7] <= 255)
+rtc.wakeup(300)
+for _ in range(4):
+    pyb.stop()
+print(rtc.datetime()[:5], pyb.stats()[0], len(pyb.wakes))
+ms = [((d[3] * 24 + d[4]) * 60 + d[5]) * 60000 + d[6] * 1000 + ((255 - d[7]) * 1000 >> 8) for d in pyb.wakes]
+periods = [b - a for a, b in zip(ms, ms[1:])]
+print([(p + 4) % 300 <= 8 for p in periods])
+got = []
+rtc.wakeup(50, got.append)
+real, simulated, stopped = time.ticks_ms(), clock.ticks_ms(), pyb.stats()[1]
+pyb.stop()
+real = time.ticks_diff(time.ticks_ms(), real)
+simulated = time.ticks_diff(clock.ticks_ms(), simulated)
+stopped = pyb.stats()[1] - stopped
+print(got, stopped > 0, simulated <= real - stopped + 1)  # SysTick stood still
+rtc.wakeup(None)
+try:
+    pyb.stop()
+except RuntimeError as e:
+    print(e)
+pyb.model("PYBD-SF2W")
+d = rtc.datetime()
+print(pyb.model(), d[:5], 0 <= d[7] < 1_000_000)
+"""
+
+
+def test_sim_rtc_wakeup_and_stop(board):
+    out = board.output(SIM_RTC).splitlines()
+    assert out == [
+        "True (2015, 1, 1, 4, 0, 0, 0) True",  # a Thursday, as after the first power-up
+        "(2024, 2, 28, 3, 23, 59, 59) True",
+        "(2024, 2, 29, 4, 0) 4 4",  # midnight passed: the next day, and the next weekday
+        "[True, True, True]",
+        "[22] True True",
+        "stop() with no RTC wakeup set: a board would sleep until reset",
+        "PYBD-SF2W (2024, 2, 29, 4, 0) True",
+    ]
+
+
+SIM_PINS = """
+import machine_sim.pyb as pyb
+P = pyb.Pin
+x1 = P("X1", P.IN, P.PULL_UP)
+print(x1 is P("A0"), x1.name(), x1.names(), x1.value(), x1.pull() == P.PULL_UP)
+x1.external(0)
+print(x1.value(), P("Y1", P.IN).pull() == P.PULL_NONE, P("Y1").mode() == P.IN)
+try:
+    P("X23")
+except ValueError as e:
+    print(e)
+led = pyb.LED(4)
+led.on()
+print(P("LED_BLUE").value(), led.intensity(), "EN_3V3" in dir(P.board))
+print(pyb.usb_mode(), pyb.USB_VCP().isconnected())
+pyb.host(True)
+print(pyb.USB_VCP().isconnected())
+pyb.usb_mode(None)
+print(pyb.usb_mode(), pyb.USB_VCP().isconnected())
+pyb.model("PYBD-SF2W")
+print("EN_3V3" in dir(P.board), P("Y1").names())
+led = pyb.LED(1)
+led.toggle()
+print(P("LED_RED").value(), led.intensity())  # on when low
+try:
+    pyb.LED(4)
+except ValueError as e:
+    print(e)
+"""
+
+
+def test_sim_pins_leds_and_usb(board):
+    assert board.output(SIM_PINS).splitlines() == [
+        "True A0 ['A0', 'X1'] 1 True",
+        "0 True True",
+        "Pin(X23) doesn't exist",
+        "1 255 False",
+        "VCP+MSC False",
+        "True",
+        "None False",
+        "True ['A9', 'Y1']",
+        "0 255",
+        "LED(4) doesn't exist",
+    ]
