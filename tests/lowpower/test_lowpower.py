@@ -419,8 +419,8 @@ async def world():
     await asyncio.sleep_ms(1500)
     print("toggles", toggles, stopped == [toggles])
     print("late", late)
-    print("stopped", n > 20, pyb.stats()[0] - n)
-    w = [rtc_ms(d) for d in pyb.wakes[-6:]]
+    print("stopped", n > 10, pyb.stats()[0] - n)
+    w = [rtc_ms(d) for d in pyb.wakes[-min(pyb.stats()[0] - n, 6):]]  # idle wake-ups
     print("periods", [rtc_time.ticks_diff(b, a) for a, b in zip(w, w[1:])])
     print("leds", [LED(x).intensity() for x in (1, 2, 3)], Pin("X1").pull() == Pin.PULL_UP)
 
@@ -444,9 +444,10 @@ def test_2019_low_power_program_runs_unchanged(board):
     assert same == "True"  # no LED toggled once idle
     assert results["late"] == "[]"
     stopped, idle_stops = results["stopped"].split()
-    assert stopped == "True" and 1 <= int(idle_stops) <= 8  # at most one per 200 ms when idle
+    # Idle: a wake-up every 200 ms at most (1500 ms, and up to 200 ms more to the last one)
+    assert stopped == "True" and 2 <= int(idle_stops) <= 9
     periods = eval(results["periods"])
-    assert all(p > 0 and (p + 4) % 200 <= 8 for p in periods), periods
+    assert periods and all(p > 0 and (p + 4) % 200 <= 8 for p in periods), periods
     assert results["leds"] == "[0, 0, 0] True"
 
 
