@@ -483,15 +483,13 @@ def run(coro):
 
 
 ################################################################################
-# Loop: the asyncio loop object, one per program (its methods take no self)
-
-
-async def _idle_main():
-    pass
+# Loop: the asyncio loop object, one per program (its methods take no self). The functions
+# that hand it to the program (get_event_loop, get_running_loop, new_event_loop) load the
+# legacy module, which adds the rest of its methods: a program that only uses asyncio.run()
+# does not pay for them.
 
 
 cur_task = None
-_forever = None  # run_forever()'s main task: it is queued by stop() and ends at once
 
 
 class Loop:
@@ -501,27 +499,6 @@ class Loop:
     create_task = create_task
     run_until_complete = run_until_complete
 
-    def run_forever():
-        global _forever
-        _forever = Task(_idle_main())
-        run_until_complete(_forever)
-        # Like the built-in asyncio: returns when stop() is called or no task is left
-
-    def stop():
-        global _forever
-        if _forever is not None:  # a second stop() finds None: nothing to do
-            _schedule(_forever)
-            _forever = None
-
-    def close():
-        pass
-
-    def set_exception_handler(handler):
-        Loop._exc_handler = handler
-
-    def get_exception_handler():
-        return Loop._exc_handler
-
     def default_exception_handler(loop, context):
         print(context["message"], file=sys.stderr)
         print("future:", context["future"], "coro=", context["future"].coro, file=sys.stderr)
@@ -530,32 +507,25 @@ class Loop:
     def call_exception_handler(context):
         (Loop._exc_handler or Loop.default_exception_handler)(Loop, context)
 
-    def io_priority(on=None):
-        # True (the default): tasks woken by I/O run before the round-robin tasks.
-        global _io_priority
-        if on is not None:
-            _io_priority = bool(on)
-        return _io_priority
-
 
 # The 2019 arguments count on the first call only, as in 2019: ioq_len=0 switches I/O priority
 # off and >0 leaves it on; runq_len, waitq_len and lp_len are accepted (the queues grow as
 # needed, and the low-priority queue is made on first use).
 def get_event_loop(runq_len=16, waitq_len=16, ioq_len=None, lp_len=0):
-    global _got_loop
-    from .legacy import call_soon  # noqa: F401 (loading it adds the 2019 methods to Loop)
+    global _got_loop, _io_priority
+    from .legacy import call_soon  # noqa: F401 (loading it adds the methods to Loop)
 
     if not _got_loop:
         _got_loop = True
         if ioq_len is not None:
-            Loop.io_priority(ioq_len > 0)
+            _io_priority = ioq_len > 0
     return Loop
 
 
 def get_running_loop():
     if cur_task is None and not _got_loop:
         raise RuntimeError("Event loop not instantiated")
-    from .legacy import call_soon  # noqa: F401 (loading it adds the 2019 methods to Loop)
+    from .legacy import call_soon  # noqa: F401 (loading it adds the methods to Loop)
 
     return Loop
 
@@ -566,9 +536,8 @@ def current_task():
     return cur_task
 
 
-def new_event_loop():
-    global _got_loop, _ready, _urgent, _timers, _tasks, _io, _lp, _io_priority
-    _got_loop = True
+def _new_queues():
+    global _ready, _urgent, _timers, _tasks, _io, _lp, _io_priority
     _ready = deque((), 16, 1)
     _urgent = deque((), 8, 1)
     _timers = _Heap()
@@ -576,9 +545,13 @@ def new_event_loop():
     _io = None  # The IOQueue, made when a task first waits on I/O (see _io_queue())
     _lp = None  # The low-priority queue (lowprio module), made on first use
     _io_priority = True
-    return Loop
+
+
+def new_event_loop():
+    _new_queues()
+    return get_event_loop()
 
 
 # The queues of the default loop, which the program has not asked for yet
-new_event_loop()
+_new_queues()
 _got_loop = False

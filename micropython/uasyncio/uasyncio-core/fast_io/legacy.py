@@ -1,4 +1,6 @@
-# fast_io: the 2019 uasyncio API (callbacks, cancel(coro), ...)
+# fast_io: the loop object's methods beyond the scheduler's own, and the 2019 uasyncio API
+# (callbacks, cancel(coro), ...). Loaded when the program asks for the loop object or uses
+# the 2019 API: a program that only uses asyncio.run() does not pay for them.
 # MIT license
 
 from . import core
@@ -82,7 +84,50 @@ def ensure_future(coro, loop=None):
     return core._as_task(coro)
 
 
-# The 2019 EventLoop methods, added to Loop when the 2019 API is first used (get_event_loop).
+# The loop object's methods, added to Loop when the program asks for it (get_event_loop)
+
+
+async def _idle_main():
+    pass
+
+
+_forever = None  # run_forever()'s main task: it is queued by stop() and ends at once
+
+
+def _run_forever():
+    global _forever
+    _forever = core.Task(_idle_main())
+    core.run_until_complete(_forever)
+    # Like the built-in asyncio: returns when stop() is called or no task is left
+
+
+def _stop():
+    global _forever
+    if _forever is not None:  # a second stop() finds None: nothing to do
+        core._schedule(_forever)
+        _forever = None
+
+
+def _close():
+    pass
+
+
+def _set_exception_handler(handler):
+    Loop._exc_handler = handler
+
+
+def _get_exception_handler():
+    return Loop._exc_handler
+
+
+def _io_priority(on=None):
+    # True (the default): tasks woken by I/O run before the round-robin tasks.
+    if on is not None:
+        core._io_priority = bool(on)
+    return core._io_priority
+
+
+# The 2019 EventLoop methods
 
 
 def _time():
@@ -126,6 +171,12 @@ def _run_until_complete(aw):
 
 
 Loop = core.Loop
+Loop.run_forever = _run_forever
+Loop.stop = _stop
+Loop.close = _close
+Loop.set_exception_handler = _set_exception_handler
+Loop.get_exception_handler = _get_exception_handler
+Loop.io_priority = _io_priority
 Loop.run_until_complete = _run_until_complete
 Loop.time = _time
 Loop.call_soon = call_soon
