@@ -377,7 +377,7 @@ def run_until_complete(main_task=None):
             if (
                 _timers.peek() is None
                 and (_io is None or not _io.active)
-                and (_lp is None or _lp.empty())
+                and (_lp is None or _lp.heap.peek() is None)
             ):
                 # Nothing queued, sleeping or waiting on I/O
                 cur_task = None

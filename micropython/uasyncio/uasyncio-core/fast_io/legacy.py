@@ -131,7 +131,7 @@ def _io_priority(on=None):
 
 
 def _time():
-    return core.ticks()
+    return core.ticks()  # looked up at each call: the timebase can be replaced (tests, RTC)
 
 
 def _call_at_(time, callback, args=()):

@@ -14,9 +14,6 @@ class LowPriority:
         self.heap = core._Heap()
         self.max_od = 0
 
-    def empty(self):
-        return self.heap.peek() is None
-
     def remove(self, t):
         self.heap.remove(t._node)
 
