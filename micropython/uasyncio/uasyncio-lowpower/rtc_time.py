@@ -19,9 +19,8 @@ if not rtc_time_cfg.enabled:
 try:
     import pyb
 except ImportError:
-    raise OSError(
-        "rtc_time.py is Pyboard-specific."
-    ) from None  # not ImportError: the loop must fail
+    # Not an ImportError: importing the loop fails rather than run without saving power
+    raise OSError("rtc_time.py is Pyboard-specific.") from None
 
 from time import sleep_ms  # noqa: F401 (no power saving: kept for code that imports it)
 
@@ -36,8 +35,7 @@ if _usb is not None:
     else:
         pyb.usb_mode(None)
 
-# The D series is the Pyboard with a switchable 3.3 V output (os.uname() has no other use here,
-# and the unix port, where the simulated board runs, has no os.uname).
+# The D series is the Pyboard with a switchable 3.3 V output, the board pin EN_3V3
 d_series = hasattr(pyb.Pin.board, "EN_3V3")
 
 # Unused pins draw least as inputs held at a level. The application sets up the pins it uses
