@@ -347,20 +347,23 @@ def run_until_complete(main_task=None):
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
-        now = ticks()
-        while True:
-            n = _timers.peek()
-            if n is None or ticks_diff(n.ph_key, now) > 0:
-                break
-            _timers.pop()
-            t = n.data
-            if t.data is _Deadline:
-                # A timeout: it takes effect at once
-                t.data = None
-                _expedite(t)
-            else:
-                # Behind the tasks that became ready before it was due, as in the built-in's heap
-                _schedule(t)
+        n = _timers.peek()
+        if n is not None:
+            now = ticks()
+            while ticks_diff(n.ph_key, now) <= 0:
+                _timers.pop()
+                t = n.data
+                if t.data is _Deadline:
+                    # A timeout: it takes effect at once
+                    t.data = None
+                    _expedite(t)
+                else:
+                    # Behind the tasks that became ready before it was due, as in the
+                    # built-in's heap
+                    _schedule(t)
+                n = _timers.peek()
+                if n is None:
+                    break
         if _lp is not None:
             _lp.admit()
         if _io is not None and _io.active and not (polled and _ready):
