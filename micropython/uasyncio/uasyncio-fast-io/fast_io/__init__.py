@@ -5,33 +5,32 @@ from .core import *  # noqa: F403
 
 version = ("fast_io", "1.0.0")
 
-_attrs = {
-    "wait_for": "funcs",
-    "wait_for_ms": "funcs",
-    "gather": "funcs",
-    "Event": "event",
-    "ThreadSafeFlag": "event",
-    "Lock": "lock",
-    "open_connection": "stream",
-    "start_server": "stream",
-    "StreamReader": "stream",
-    "StreamWriter": "stream",
-    "Stream": "stream",
-    "after": "lowprio",
-    "after_ms": "lowprio",
-    "cancel": "legacy",
-    "call_soon": "legacy",
-    "call_later": "legacy",
-    "call_later_ms": "legacy",
-    "got_event_loop": "legacy",
-    "coroutine": "legacy",
-    "ensure_future": "legacy",
-}
 
-
-# Submodules load on first use of one of their names (RAM), which is then kept as a global.
+# Submodules load on first use of one of their names (RAM), which is then kept as a global. The
+# table of those names is built only for such a first use: kept, it would cost its RAM.
 def __getattr__(name):
-    where = _attrs.get(name)
+    where = {
+        "wait_for": "funcs",
+        "wait_for_ms": "funcs",
+        "gather": "funcs",
+        "Event": "event",
+        "ThreadSafeFlag": "event",
+        "Lock": "lock",
+        "open_connection": "stream",
+        "start_server": "stream",
+        "StreamReader": "stream",
+        "StreamWriter": "stream",
+        "Stream": "stream",
+        "after": "lowprio",
+        "after_ms": "lowprio",
+        "cancel": "legacy",
+        "call_soon": "legacy",
+        "call_later": "legacy",
+        "call_later_ms": "legacy",
+        "got_event_loop": "legacy",
+        "coroutine": "legacy",
+        "ensure_future": "legacy",
+    }.get(name)
     if where is None:
         raise AttributeError(name)
     obj = getattr(__import__(where, globals(), None, True, 1), name)
