@@ -130,18 +130,9 @@ class Stream:
     aclose = wait_closed
 
 
-# Returned values: StopIteration instances kept for reuse, so returning a count allocates nothing
+# readinto()'s results: StopIteration instances kept for reuse, so returning a count allocates
+# nothing
 _stops = {}
-
-
-def _returning(v):
-    e = _stops.get(v)
-    if e is None:
-        e = StopIteration(v)
-        if len(_stops) < 64:
-            _stops[v] = e
-    e.__traceback__ = None
-    return e
 
 
 class _ReadInto:
@@ -160,7 +151,13 @@ class _ReadInto:
             s = self.st.s
             r = s.readinto(buf, self.n) if self.n else s.readinto(buf)
             if r is not None:
-                raise _returning(r)
+                e = _stops.get(r)
+                if e is None:
+                    e = StopIteration(r)
+                    if len(_stops) < 64:
+                        _stops[r] = e
+                e.__traceback__ = None
+                raise e
             self.buf = buf
         self.waited = True
         return core._io_queue().queue_read(self.st.p)
