@@ -13,6 +13,7 @@ import asyncio, random
 import machine_sim
 
 machine_sim.install()  # before the driver imports time: handlers read each edge's time
+import time
 from machine_sim import Pin, play, pulses
 from aremote import (NEC_IR, REPEAT, BADSTART, BADBLOCK, BADREP, OVERRUN, BADDATA,
                      BADADDR)
@@ -99,9 +100,11 @@ wrong_bit = list(good)
 # counts as the handler's own time; 1300 could fall below it.)
 wrong_bit[37] = 1400
 send(wrong_bit, [(BADDATA, 0x12)])
-# A second burst (a 20 ms mark, then a block) starting before the first block is decoded:
+# A second burst (a 60 ms mark, then a block) starting before the first block is decoded:
 # the first overruns, the rest of the second is no block; then decoding goes on as usual.
-send(good + [2000, 20000] + good[1:], [(OVERRUN, 0), (BADSTART, 0)], period=250)
+# (The decoder looks 3 to 10 ms into the mark, when the remote sleeps: it must get to run
+# before the mark ends, even if the host stalls the process meanwhile.)
+send(good + [2000, 60000] + good[1:], [(OVERRUN, 0), (BADSTART, 0)], period=250)
 # Noise: random bursts of edges with random widths below a start mark, each over before the
 # decoder looks (longer noise is two bursts, hence two errors).
 for _ in range(6):
@@ -119,12 +122,19 @@ pin = Pin(1, Pin.IN, Pin.PULL_UP)
 
 async def main():
     ir = NEC_IR(pin, callback, EXTENDED, "tag")
-    edges = []
-    gap = 50_000  # us from the end of one transmission to the start of the next
+    start = time.ticks_add(time.ticks_us(), 50_000)
     for durations, period, _ in sent:
-        edges += pulses(0, durations, gap_us=gap)
-        gap = period * 1000 - sum(durations)
-    await play(pin, edges, burst_us=5000)
+        # Each transmission starts ``period`` ms after the one before (at once if the host
+        # stalled the process past that). Between two, two yields let the decoder task that
+        # the last block's first edge woke (the firmware's asyncio queues it behind any timer
+        # already due) take that block first: the remote is a task of this process, and after
+        # a stall of the host it would otherwise start the next block before the decoder ran,
+        # which then stamps two blocks as one. On a board the remote does not stall with it.
+        gap = max(0, time.ticks_diff(start, time.ticks_us()))
+        await play(pin, pulses(0, durations, gap_us=gap), burst_us=5000)
+        await asyncio.sleep_ms(0)
+        await asyncio.sleep_ms(0)
+        start = time.ticks_add(start, period * 1000)
     await asyncio.sleep_ms(200)
     ir.deinit()
     results = iter(got)
@@ -205,6 +215,10 @@ async def main():
         clock.set_ticks_us(time.ticks_add(ticks, -30_000))
         block = frame(0x10 + i, 0x20 + i)
         await play(pin, pulses(0, block, gap_us=10_000))
+        # Two yields: the decoder woken by the block runs before the repeat code's player,
+        # even if a stall of the host made both due (see the NEC program above).
+        await asyncio.sleep_ms(0)
+        await asyncio.sleep_ms(0)
         await play(pin, pulses(0, [9000, 2250, 562], gap_us=108_000 - sum(block)))
         await asyncio.sleep_ms(100)
     ir.deinit()
