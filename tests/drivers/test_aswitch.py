@@ -2,10 +2,10 @@
 
 Button tests take real time, so each program runs many scenarios at once, one simulated pin
 and one driver each, with every contact transition chattering (seeded random bounce shorter
-than the debounce time). Timing constants are per instance: 20 ms debounce, 400 ms double
-click, 1000 ms long press, so that the programs stay short and the margins wide (mostly 250 ms
-or more between what a scenario does and the time that decides it): a loaded host may stall
-the process, and so the simulated user, whose next edge then comes late, for 100 ms.
+than the debounce time). Timing constants are per instance: 20 ms debounce, 500 ms double
+click, 1200 ms long press, so that the programs stay short and the margins wide (200 ms or more
+between what a scenario does and the time that decides it): a loaded host may stall the
+process, and so the simulated user, whose next edge then comes late, for 100 ms.
 """
 
 import pytest
@@ -69,7 +69,7 @@ class Log:
 BUTTONS = (
     SIM
     + """
-D, DC, LP = 20, 400, 1000
+D, DC, LP = 20, 500, 1200
 scenarios = []
 
 def button(name, funcs, steps, suppress=False, pull=Pin.PULL_UP, edges=None, fast=True, **kw):
@@ -99,15 +99,18 @@ button("s2_double_waits", "prld", [(50, up), (80, dn)], suppress=True)
 button("s3_long", "prld", [(50, up), (1500, dn)], suppress=True)
 button("s3_long_no_double", "prl", [(50, up), (1500, dn)], suppress=True)
 button("s4_double", "prld", [(50, up), (80, dn), (70, up), (80, dn)], suppress=True)
-button("s_past_double", "prld", [(50, up), (700, dn)], suppress=True)
+button("s_past_double", "prld", [(50, up), (850, dn)], suppress=True)
 button("s_no_release_func", "pld", [(50, up), (80, dn)], suppress=True)
 button("s_triple", "prld", [(50, up), (80, dn), (70, up), (80, dn), (70, up), (80, dn)],
        suppress=True)
 button("active_high", "prld", [(50, dn), (100, up)], pull=Pin.PULL_DOWN)
 button("glitch_released", "prld", None, edges=glitches(1, 8, 100, 15))
 button("glitch_held", "prld", None,
-       edges=contact([(50, up)]) + glitches(0, 8, 100, 15) + contact([(500, dn)]))
-button("defaults_double", "prld", [(50, up), (120, dn), (150, up), (120, dn)], fast=False)
+       edges=contact([(50, up)]) + glitches(0, 8, 100, 15) + contact([(700, dn)]))
+# The class's double-click time (400 ms), with a short debounce: the default 50 ms one would
+# leave a second click less than 100 ms of margin (defaults_long has the default debounce).
+pb, _ = button("defaults_double", "prld", [(50, up), (80, dn), (70, up), (80, dn)], fast=False)
+pb.debounce_ms = D
 button("defaults_long", "prld", [(50, up), (1500, dn)], fast=False)
 
 # 2019 DRIVERS example: a Delay_ms retriggered by each press fires once, after the last one.
@@ -147,7 +150,7 @@ async def watch(event, what):
 for ev, what in ((pb.press, "press"), (pb.release, "release"), (pb.double, "double"),
                  (pb.long, "long")):
     asyncio.create_task(watch(ev, what))
-steps = [(50, up), (80, dn), (70, up), (80, dn), (200, up), (1300, dn)]
+steps = [(50, up), (80, dn), (70, up), (80, dn), (200, up), (1600, dn)]
 scenarios.append(("events", pin, pb, log, contact(steps)))
 
 async def main():
@@ -225,7 +228,7 @@ def test_pushbutton_sequences_with_bounce(board, loop, seed):
             if ev.startswith("release:"):
                 ms = int(ev.split(":")[1])
                 # "<": at the release (about 80 ms after the press); ">": at the end of the
-                # 400 ms double-click time.
+                # 500 ms double-click time.
                 ev = (
                     "release"
                     if expected.count("release")
