@@ -193,7 +193,10 @@ async def main():
     for _ in range(100):
         done += await batch(100)
     gc.collect()
-    print(done, gc.mem_alloc() - before <= 0, len(asyncio.all_tasks()))
+    # The collector is conservative: a stale word on the C stack can keep a block or two alive
+    # (how many depends on the memory layout, e.g. the length of the program's path). One
+    # object leaked per batch would be 100 x 32 bytes or more.
+    print(done, gc.mem_alloc() - before < 1024, len(asyncio.all_tasks()))
 
 asyncio.run(main())
 """,
