@@ -350,7 +350,7 @@ while time.ticks_diff(time.ticks_us(), t) < 200_000:
     pass
 print(time.ticks_us() < 200_000, time.ticks_ms() < 200)
 due = time.ticks_us()
-p.external(0)  # a handler reads the moved clock too (not the real one, about -period away)
+p.external(0)  # a handler reads the moved clock too (the real one reads far from it)
 print(0 <= stamps[0] < 100_000)
 """
 
