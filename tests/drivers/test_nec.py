@@ -100,11 +100,11 @@ wrong_bit = list(good)
 # counts as the handler's own time; 1300 could fall below it.)
 wrong_bit[37] = 1400
 send(wrong_bit, [(BADDATA, 0x12)])
-# A second burst (a 60 ms mark, then a block) starting before the first block is decoded:
+# A second burst (a 200 ms mark, then a block) starting before the first block is decoded:
 # the first overruns, the rest of the second is no block; then decoding goes on as usual.
-# (The decoder looks 3 to 10 ms into the mark, when the remote sleeps: it must get to run
-# before the mark ends, even if the host stalls the process meanwhile.)
-send(good + [2000, 60000] + good[1:], [(OVERRUN, 0), (BADSTART, 0)], period=250)
+# (The decoder looks 3 to 10 ms into the mark, while the remote sleeps through it: a long
+# mark, so that the decoder still gets its turn first if the host stalls the process then.)
+send(good + [2000, 200_000] + good[1:], [(OVERRUN, 0), (BADSTART, 0)], period=400)
 # Noise: random bursts of edges with random widths below a start mark, each over before the
 # decoder looks (longer noise is two bursts, hence two errors).
 for _ in range(6):
@@ -124,14 +124,15 @@ async def main():
     ir = NEC_IR(pin, callback, EXTENDED, "tag")
     start = time.ticks_add(time.ticks_us(), 50_000)
     for durations, period, _ in sent:
-        # Each transmission starts ``period`` ms after the one before (at once if the host
-        # stalled the process past that). Between two, two yields let the decoder task that
-        # the last block's first edge woke (the firmware's asyncio queues it behind any timer
-        # already due) take that block first: the remote is a task of this process, and after
-        # a stall of the host it would otherwise start the next block before the decoder ran,
-        # which then stamps two blocks as one. On a board the remote does not stall with it.
+        # On a board the remote sends whatever the program does; here it is a task of the
+        # same process, which a loaded host stalls with the decoder. So that a stall cannot
+        # put them out of step, each transmission is played whole (burst_us: past the 9 ms
+        # start mark, so the decoder never looks into half a block), and between two, two
+        # yields let the decoder that the last block woke take it (the firmware's asyncio
+        # queues that wake-up behind any timer already due) before the next block starts,
+        # ``period`` ms after the one before (or at once, if a stall made it late).
         gap = max(0, time.ticks_diff(start, time.ticks_us()))
-        await play(pin, pulses(0, durations, gap_us=gap), burst_us=5000)
+        await play(pin, pulses(0, durations, gap_us=gap), burst_us=10_000)
         await asyncio.sleep_ms(0)
         await asyncio.sleep_ms(0)
         start = time.ticks_add(start, period * 1000)
