@@ -30,4 +30,4 @@ def test_fast_io_readme_example(board):
 
 def test_core_readme_example(board):
     out = board.output(example("uasyncio-core"))
-    assert out.splitlines() == ["idle work", "[30, 10, 20]"]
+    assert out.splitlines() == ["idle work", "[300, 100, 200]"]
