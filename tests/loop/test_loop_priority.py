@@ -192,47 +192,6 @@ def test_cancelled_io_and_low_priority_waiters_run_next(board):
     assert out.split() == ["IO-CANCELLED", "LP-CANCELLED", "1", "True", "True"]
 
 
-def test_timeout_takes_effect_before_round_robin_tasks(board):
-    # Once wait_for's task is running, the deadline wakes it ahead of the round-robin tasks:
-    # the TimeoutError arrives within one task step of the deadline, not after a full round.
-    out = run(
-        board,
-        """
-        import time
-
-        def busy(ms):
-            t = time.ticks_ms()
-            while time.ticks_diff(time.ticks_ms(), t) < ms:
-                pass
-
-        async def worker(i):
-            while True:
-                busy(2)
-                log.append(i)
-                await asyncio.sleep_ms(0)
-
-        async def never():
-            await asyncio.sleep(100)
-
-        async def main():
-            ws = [asyncio.create_task(worker(i)) for i in range(10)]
-            try:
-                await asyncio.wait_for_ms(never(), 30)
-            except asyncio.TimeoutError:
-                log.append("TIMEOUT")
-            n = len(log)
-            for w in ws:
-                w.cancel()
-            # At most one worker step between the deadline and the TimeoutError
-            stamp = log.index("TIMEOUT")
-            print(n - 1 == stamp)
-
-        asyncio.run(main())
-        """,
-    )
-    assert out.split() == ["True"]
-
-
 def test_reader_and_writer_on_one_socket_both_progress(board):
     # The 2019 bidirectional fix: one task reads while another writes the same socket.
     out = run(
