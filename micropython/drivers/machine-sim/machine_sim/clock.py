@@ -55,6 +55,11 @@ def set_ticks_us(value):
     _offset_us = _ticks_diff(value, _real_us())
 
 
+def real_us(us):
+    """The real clock's time for ``us``, a time read from this clock (see set_ticks_us)."""
+    return _ticks_add(us, -_offset_us)
+
+
 def _enter(edge_us):
     # A hard handler for the edge due at ``edge_us`` (real clock) starts now.
     global _in_irq, _irq_us, _irq_real

@@ -174,11 +174,16 @@ class Pin(machine.PinBase):
     def external(self, level, at_us=None):
         """Drive the pin from outside: 0 or 1, or ``None`` to let it float to its pull.
 
-        ``at_us``: the ``ticks_us()`` time the edge was due (``play`` passes it), which a
-        hard handler reads through ``machine_sim.clock`` however late the simulation runs.
+        ``at_us``: the ``ticks_us()`` time the edge was due, as the program reads it (moved
+        by ``clock.set_ticks_us`` too), which a hard handler reads through
+        ``machine_sim.clock`` however late the simulation runs.
         """
+        self._drive(level, None if at_us is None else clock.real_us(at_us))
+
+    def _drive(self, level, real_us=None):
+        # external() with the edge's time on the real clock, which play() keeps time on.
         self._ext = level if level is None else (1 if level else 0)
-        self._update(at_us)
+        self._update(real_us)
 
     def _update(self, at_us=None):
         mode = self._mode

@@ -2,7 +2,7 @@
 
 ``await play(pin, [(delay_us, level), ...])`` drives ``pin`` to each ``level`` ``delay_us``
 after the previous edge (the first one: after the call). Edges closer together than
-``burst_us`` form a burst, played by busy-waiting on ``time.ticks_us()``: the player keeps the
+``burst_us`` form a burst, played by busy-waiting on the real clock: the player keeps the
 CPU as interrupts would, so each edge lands within a few microseconds of its time and the
 pin's handler sees that time. Across longer gaps the player sleeps and the other tasks run,
 waking ``spin_us`` early to busy-wait to the edge; if the tasks make it late, the sequence
@@ -14,13 +14,17 @@ millisecond and the players leave the CPU to the tasks under test.
 import asyncio
 import time
 
+from . import clock
+
 BURST_US = 20_000
 SPIN_US = 2000
 
 
 async def play(pin, edges, burst_us=BURST_US, spin_us=SPIN_US):
     """Drive ``pin`` through ``edges``, an iterable of ``(delay_us, level)``."""
-    ticks_us = time.ticks_us
+    # The real clock, whether or not machine_sim.install() has put the simulated one in place
+    # of time (or moved it): handlers get each edge's time through the simulated clock.
+    ticks_us = clock._real_us
     ticks_diff = time.ticks_diff
     t = ticks_us()
     for delay, level in edges:
@@ -33,7 +37,7 @@ async def play(pin, edges, burst_us=BURST_US, spin_us=SPIN_US):
                 due = ticks_us()  # woke up late: the edge happens now
         while ticks_diff(due, ticks_us()) > 0:
             pass
-        pin.external(level, due)
+        pin._drive(level, due)
         t = due
 
 
