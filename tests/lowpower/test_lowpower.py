@@ -452,6 +452,81 @@ def test_2019_low_power_program_runs_unchanged(board):
 
 
 # ---------------------------------------------------------------------------------------------
+# A UART in low-power mode (the 2019 lp_uart demo's pattern): lines from a peer on UART4 are
+# echoed on UART1 at Latency(50). The peer is a thread, the world outside the MCU: it sends
+# whether or not the MCU is stopped, and what arrives during stop() waits in the receiver.
+
+UART_PROGRAM = """
+import rtc_time_cfg
+rtc_time_cfg.enabled = True
+
+import _thread
+import time
+import pyb
+import uasyncio as asyncio
+import rtc_time
+from rtc_time import Latency
+
+uart4 = pyb.UART(4, 9600)
+uart1 = pyb.UART(1, 115200)
+received = []  # RTC ms at which each line was read
+
+async def echo():
+    sreader = asyncio.StreamReader(uart4)
+    swriter = asyncio.StreamWriter(uart1, {})
+    while True:
+        line = await sreader.readline()
+        received.append(rtc_time.ticks_ms())
+        await swriter.awrite(line)
+
+# test: the peer, then the results
+N = 30
+sent = []  # (line, RTC ms after it was written)
+done = []
+
+def rtc_ms(d):
+    return (d[3] - 1) * 86400000 + d[4] * 3600000 + d[5] * 60000 + d[6] * 1000 + d[7] // 1000
+
+def peer():
+    rtc = pyb.RTC()
+    for i in range(N):
+        time.sleep_ms(37)  # not in step with the latency
+        line = b"line %d %s\\n" % (i, b"x" * (i % 7))
+        uart4.wire.write(line)
+        sent.append((line, rtc_ms(rtc.datetime())))
+    done.append(True)
+
+async def main():
+    loop = asyncio.get_event_loop()
+    loop.create_task(echo())
+    Latency(50)
+    n = pyb.stats()[0]
+    _thread.start_new_thread(peer, ())
+    while not done or len(received) < N:
+        await asyncio.sleep_ms(100)
+    uart1.wire.setblocking(False)
+    echoed = b""
+    while len(echoed) < sum(len(line) for line, _ in sent):
+        await asyncio.sleep_ms(10)
+        echoed += uart1.wire.read() or b""
+    print("echoed", echoed == b"".join(line for line, _ in sent))
+    stops = pyb.stats()[0] - n
+    print("stopped", stops > 10, stops <= len(pyb.wakes))  # all in the log
+    wakes = [rtc_ms(d) for d in pyb.wakes]
+    # Wake-ups after each line was written, up to when it was read: the first one serves it
+    print("waits", max(sum(s < w <= r for w in wakes) for (_, s), r in zip(sent, received)))
+
+asyncio.run(main())
+"""
+
+
+def test_uart_lines_in_low_power_mode(board):
+    out = board.output(on_sim(UART_PROGRAM, model=D)).splitlines()
+    assert out[:2] == ["Running on Pyboard D", "Low power mode is ON."]
+    assert out[2:] == ["echoed True", "stopped True True", "waits 1"]
+
+
+# ---------------------------------------------------------------------------------------------
 # Timers across the RTC's weekly wrap
 
 

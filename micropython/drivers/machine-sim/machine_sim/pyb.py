@@ -21,6 +21,9 @@ under test. Like the firmware's:
   whose ``mode()`` and ``pull()`` tell how the program left it. ``Pin.board`` lists the names.
 - ``LED(n)`` drives its pin (1.x: red, green, yellow, blue, on when high; D: red, green, blue,
   on when low); ``intensity()`` reads 255 when on.
+- ``UART(bus, baudrate)`` is a ``machine_sim.UART``: the far end of its wire is ``uart.wire``.
+  What the far end sends while ``stop()`` sleeps waits in the receiver, as in the UART's
+  buffer on a board.
 
 Simulation controls: ``model(name)`` picks the board (``"PYBv1.1"``, the start, or
 ``"PYBD-SF2W"``: a name starting ``PYBD`` is a D), ``host(connected)`` opens or closes the USB
@@ -32,6 +35,7 @@ import time
 
 from . import clock
 from . import pin as _pin
+from .uart import UART  # noqa: F401 (pyb.UART)
 
 _WAKE_LINE = const(22)  # the EXTI line of the RTC wakeup: what a wakeup callback receives
 _DAY_US = const(86_400_000_000)
