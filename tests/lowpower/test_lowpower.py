@@ -306,7 +306,7 @@ async def main():
 asyncio.run(main())
 """
     out = board.output(on_sim(code, setup="pyb.host(True)\n")).splitlines()
-    assert out[-2:] == ["0 0 0", "(0, 0)"]
+    assert out[-2:] == ["0 0 0", "(0, 0, 0)"]
     assert "Low power mode is ON." not in out
 
 
@@ -524,6 +524,79 @@ def test_uart_lines_in_low_power_mode(board):
     out = board.output(on_sim(UART_PROGRAM, model=D)).splitlines()
     assert out[:2] == ["Running on Pyboard D", "Low power mode is ON."]
     assert out[2:] == ["echoed True", "stopped True True", "waits 1"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A button on a pin interrupt wakes the board from stop() at once, even at Latency(1000): its
+# handler sets a ThreadSafeFlag, and the task waiting on it runs before the next RTC tick. The
+# user is a thread (the world outside the MCU), who presses while the MCU is stopped. A flasher
+# checks that its timers stay right across the early wake-ups.
+
+BUTTON_PROGRAM = (
+    RTC_MS
+    + ON_TIME
+    + """
+import _thread
+import time
+import asyncio
+import rtc_time
+from rtc_time import Latency
+
+PRESSES = 3
+flag = asyncio.ThreadSafeFlag()
+button = pyb.Pin("X1", pyb.Pin.IN, pyb.Pin.PULL_UP)
+button.irq(lambda pin: flag.set(), trigger=pyb.Pin.IRQ_FALLING, hard=True)
+pressed = []  # RTC ms just before each press
+served = []  # RTC ms when the waiting task ran
+
+def user():
+    rtc = pyb.RTC()
+    for i in range(PRESSES):
+        time.sleep_ms(600)
+        while not pyb.stopped():
+            time.sleep_ms(1)
+        pressed.append(rtc_ms(rtc.datetime()))
+        button.external(0)
+        time.sleep_ms(30)
+        button.external(None)
+
+async def flasher():
+    while True:
+        due = rtc_time.ticks_add(rtc_time.ticks_ms(), 450)
+        await asyncio.sleep_ms(450)
+        check(450, due, rtc_time.ticks_ms())
+
+async def main():
+    asyncio.create_task(flasher())
+    Latency(1000)
+    _thread.start_new_thread(user, ())
+    for i in range(PRESSES):
+        try:
+            # Pressed 600 ms apart: a press left for the next RTC tick would merge with the next
+            await asyncio.wait_for_ms(flag.wait(), 3000)
+        except asyncio.TimeoutError:
+            break
+        served.append(rtc_time.ticks_ms())
+    stops, _, pin_wakes = pyb.stats()
+    print("served", len(served), "pin wake-ups", 1 <= pin_wakes <= PRESSES)
+    wakes = [rtc_ms(d) for d in pyb.wakes]
+    # At most the one wake-up the press made between a press and its service: no RTC tick
+    print("waits", [sum(p <= w <= s for w in wakes) <= 1 for p, s in zip(pressed, served)])
+    print("late", late, stops <= len(pyb.wakes))
+
+asyncio.run(main())
+"""
+)
+
+
+def test_a_pin_interrupt_wakes_the_board_from_stop(board):
+    out = board.output(on_sim(BUTTON_PROGRAM, model=D)).splitlines()
+    assert out[:2] == ["Running on Pyboard D", "Low power mode is ON."]
+    assert out[2:] == [
+        "served 3 pin wake-ups True",
+        "waits [True, True, True]",
+        "late [] True",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ _irq_enabled = True
 _irq_pending = []
 # True while machine_sim runs a handler from a scheduled callback (the scheduler is locked).
 _in_callback = False
+# Edges that raised an interrupt request, counted whether or not interrupts are enabled: what
+# wakes a sleeping MCU (pyb.stop() in the simulated Pyboard ends on a change).
+_requests = 0
 
 
 def disable_irq():
@@ -204,6 +207,8 @@ class Pin(machine.PinBase):
             return
         if at_us is None:
             at_us = clock._now()
+        global _requests
+        _requests += 1
         if _irq_enabled:
             self._service(level, at_us)
         else:

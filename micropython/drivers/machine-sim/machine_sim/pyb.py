@@ -10,10 +10,13 @@ under test. Like the firmware's:
   resets the fraction of the second (to 255 on a 1.x).
 - ``RTC().wakeup(ms, callback=None)`` ticks every ``ms`` from the call (``None``: off); a tick
   ends ``stop()``, which then calls ``callback(22)`` (the RTC wakeup's interrupt line).
-- ``stop()`` sleeps until the next wakeup tick. Code that reads the time through
-  ``machine_sim.clock`` (after ``machine_sim.install()``) sees it stand still meanwhile, as
-  the SysTick ``time`` counts does on a board. With no wakeup set, a board would sleep until
-  reset: here ``stop()`` raises ``RuntimeError``.
+- ``stop()`` sleeps until the next wakeup tick, or until an edge on a pin with an ``irq``
+  handler for it (an EXTI line): a world outside the MCU that runs in another thread (a
+  ``_thread`` pressing a button) wakes it so, and the handler runs before ``stop()``
+  returns. Code that reads the time through ``machine_sim.clock`` (after
+  ``machine_sim.install()``) sees it stand still across ``stop()``, as the SysTick ``time``
+  counts does on a board (a handler run during ``stop()`` reads it running). With no wakeup
+  set, a board would sleep until reset: here ``stop()`` raises ``RuntimeError``.
 - ``usb_mode()`` returns the mode (``"VCP+MSC"`` at start), ``usb_mode(None)`` turns USB off;
   ``USB_VCP().isconnected()`` is True while USB is on with a VCP and a host has it open.
 - ``Pin(name, mode, pull)`` takes board names (``X1``..``Y12``, ``LED_RED``, ...; on a D also
@@ -27,8 +30,9 @@ under test. Like the firmware's:
 
 Simulation controls: ``model(name)`` picks the board (``"PYBv1.1"``, the start, or
 ``"PYBD-SF2W"``: a name starting ``PYBD`` is a D), ``host(connected)`` opens or closes the USB
-host's VCP, ``stats()`` returns ``(stop() calls, ms spent in stop())`` and ``wakes`` lists the
-RTC ``datetime()`` of every tick that ended a ``stop()`` (the last 64).
+host's VCP, ``stats()`` returns ``(stop() calls, ms spent in stop(), stop() calls a pin
+ended)``, ``stopped()`` is True while ``stop()`` sleeps (for a world thread), and ``wakes``
+lists the RTC ``datetime()`` of every wake-up that ended a ``stop()`` (the last 64).
 """
 
 import time
@@ -38,6 +42,7 @@ from . import pin as _pin
 from .uart import UART  # noqa: F401 (pyb.UART)
 
 _WAKE_LINE = const(22)  # the EXTI line of the RTC wakeup: what a wakeup callback receives
+_SLICE_US = const(500)  # how often stop() looks for a pin interrupt
 _DAY_US = const(86_400_000_000)
 _LOG = const(64)
 
@@ -69,6 +74,8 @@ _usb = "VCP+MSC"
 _host = False
 _stops = 0
 _stopped_us = 0
+_pin_wakes = 0
+_sleeping = False
 wakes = []
 
 
@@ -212,27 +219,45 @@ class RTC:
 
 
 def stop():
-    """Sleep until the next RTC wakeup tick (the MCU's stop mode)."""
-    global _stops, _stopped_us
+    """Sleep until the next RTC wakeup tick or a pin interrupt (the MCU's stop mode)."""
+    global _stops, _stopped_us, _pin_wakes, _sleeping
     rtc = RTC()
     if rtc._period is None:
         raise RuntimeError("stop() with no RTC wakeup set: a board would sleep until reset")
     start = clock._real_us()
     frozen = clock.ticks_us()
     tick = rtc._next_tick(start)
+    requests = _pin._requests
+    woke = tick
+    by_pin = False
+    _sleeping = True
     while True:
-        left = time.ticks_diff(tick, clock._real_us())
+        # An edge from another thread is serviced while this one sleeps: its request ends stop()
+        # (first, if the tick is due in the same slice).
+        now = clock._real_us()
+        if _pin._requests != requests:
+            woke = now
+            by_pin = True
+            _pin_wakes += 1
+            break
+        left = time.ticks_diff(tick, now)
         if left <= 0:
             break
-        time.sleep_us(left)
+        time.sleep_us(min(left, _SLICE_US))
+    _sleeping = False
     clock.set_ticks_us(frozen)  # the SysTick stood still
     _stops += 1
-    _stopped_us += time.ticks_diff(tick, start)
-    wakes.append(rtc._at(tick))
+    _stopped_us += time.ticks_diff(woke, start)
+    wakes.append(rtc._at(woke))
     if len(wakes) > _LOG:
         wakes.pop(0)
-    if rtc._callback is not None:
+    if not by_pin and rtc._callback is not None:
         rtc._callback(_WAKE_LINE)
+
+
+def stopped():
+    """True while ``stop()`` sleeps: a world thread can wait for it before acting."""
+    return _sleeping
 
 
 _KEEP = object()
@@ -260,8 +285,8 @@ def host(connected):
 
 
 def stats():
-    """``(number of stop() calls, milliseconds spent in stop())``."""
-    return _stops, _stopped_us // 1000
+    """``(stop() calls, milliseconds spent in stop(), stop() calls a pin interrupt ended)``."""
+    return _stops, _stopped_us // 1000, _pin_wakes
 
 
 def model(name=None):
