@@ -228,25 +228,21 @@ def stop():
     frozen = clock.ticks_us()
     tick = rtc._next_tick(start)
     requests = _pin._requests
-    woke = tick
-    by_pin = False
     _sleeping = True
     while True:
         # An edge from another thread is serviced while this one sleeps: its request ends stop()
         # (first, if the tick is due in the same slice).
         now = clock._real_us()
-        if _pin._requests != requests:
-            woke = now
-            by_pin = True
-            _pin_wakes += 1
-            break
+        by_pin = _pin._requests != requests
         left = time.ticks_diff(tick, now)
-        if left <= 0:
+        if by_pin or left <= 0:
             break
         time.sleep_us(min(left, _SLICE_US))
     _sleeping = False
     clock.set_ticks_us(frozen)  # the SysTick stood still
+    woke = now if by_pin else tick
     _stops += 1
+    _pin_wakes += by_pin
     _stopped_us += time.ticks_diff(woke, start)
     wakes.append(rtc._at(woke))
     if len(wakes) > _LOG:
