@@ -456,10 +456,9 @@ def test_2019_low_power_program_runs_unchanged(board):
 # echoed on UART1 at Latency(50). The peer is a thread, the world outside the MCU: it sends
 # whether or not the MCU is stopped, and what arrives during stop() waits in the receiver.
 
-UART_PROGRAM = """
-import rtc_time_cfg
-rtc_time_cfg.enabled = True
-
+UART_PROGRAM = (
+    RTC_MS
+    + """
 import _thread
 import time
 import pyb
@@ -483,9 +482,6 @@ async def echo():
 N = 30
 sent = []  # (line, RTC ms after it was written)
 done = []
-
-def rtc_ms(d):
-    return (d[3] - 1) * 86400000 + d[4] * 3600000 + d[5] * 60000 + d[6] * 1000 + d[7] // 1000
 
 def peer():
     rtc = pyb.RTC()
@@ -518,6 +514,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 def test_uart_lines_in_low_power_mode(board):
