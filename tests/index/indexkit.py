@@ -20,11 +20,14 @@ EPOCH = "1700000000"
 MPREMOTE = shutil.which("mpremote", path=str(Path(sys.executable).parent)) or "mpremote"
 
 
-def build(repo, out, check=True, args=()):
-    """Run the real ``build_index.py --out`` on ``repo``; return the CompletedProcess."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+def build(repo, out, check=True, args=(), env=(), user=()):
+    """Run the real ``build_index.py --out`` on ``repo``; return the CompletedProcess.
+
+    ``env`` adds to the environment; ``user`` is a command prefix to run it as another user.
+    """
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **dict(env)}
     proc = subprocess.run(
-        [sys.executable, str(BUILD_INDEX), "--repo", str(repo), "--out", str(out), *args],
+        [*user, sys.executable, str(BUILD_INDEX), "--repo", str(repo), "--out", str(out), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -42,6 +45,21 @@ def verify(index):
         text=True,
         timeout=60,
     )
+
+
+def refuse(repo, out, *expected, **kwargs):
+    """Build must exit 1 naming ``expected``, and leave ``out`` byte-for-byte alone."""
+    before = tree_hashes(out)
+    proc = build(repo.root, out, check=False, **kwargs)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("build_index: refused: "), proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    for text in expected:
+        assert text in proc.stderr
+    assert tree_hashes(out) == before
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    assert leftovers == []
+    return proc.stderr
 
 
 def tree_hashes(root):

@@ -4,34 +4,8 @@ import json
 
 import build_index
 import pytest
-from indexkit import build, tree_hashes, verify
-
-MOD_A = {"alpha.py": "def value():\n    return 1\n"}
-MOD_B = {"beta.py": "import alpha\n"}
-
-
-@pytest.fixture
-def released(source_repo, tmp_path):
-    """A repository with alpha 1.0.0 and beta 1.0.0 (on alpha), and its built index."""
-    out = tmp_path / "index"
-    source_repo.package("alpha", "1.0.0", MOD_A)
-    source_repo.package("beta", "1.0.0", MOD_B, requires=[("alpha", "1.0.0")])
-    build(source_repo.root, out)
-    return source_repo, out
-
-
-def refuse(repo, out, *expected):
-    """Build must exit non-zero naming ``expected``, and leave ``out`` byte-for-byte alone."""
-    before = tree_hashes(out)
-    proc = build(repo.root, out, check=False)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert proc.stderr.startswith("build_index: refused: ")
-    for text in expected:
-        assert text in proc.stderr
-    assert tree_hashes(out) == before
-    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".index.")]
-    assert leftovers == []
-    return proc.stderr
+from conftest import MOD_A, MOD_B
+from indexkit import build, refuse, tree_hashes, verify
 
 
 def test_released_version_with_changed_content(released):

@@ -108,3 +108,43 @@ def test_package_json_the_index_does_not_list(index):
     proc = verify(index)
     assert proc.returncode == 1
     assert "package/6/alpha/2.0.0.json is not a release index.json lists" in proc.stderr
+
+
+def rewrite_release(index, name, change):
+    """Hand-edit ``name``'s release in index.json with ``change(record)``."""
+    data = json.loads((index / "index.json").read_text())
+    entry = next(p for p in data["packages"] if p["name"] == name)
+    change(entry["releases"][entry["version"]])
+    (index / "index.json").write_text(json.dumps(data))
+
+
+def test_orphan_package_json(index):
+    # Clients install ghost from its latest.json alone; every build would carry it forward.
+    ghost = index / "package" / "py" / "ghost"
+    ghost.mkdir()
+    (ghost / "latest.json").write_text((index / "package/py/alpha/latest.json").read_text())
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "package/py/ghost/latest.json: ghost is not in index.json" in proc.stderr
+
+
+def test_release_with_no_files_in_index_json(index):
+    rewrite_release(index, "alpha", lambda record: record.update(files={}))
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert "alpha 1.0.0: index.json lists no py files" in proc.stderr
+    assert "alpha 1.0.0: index.json lists no 6 files" in proc.stderr
+
+
+@pytest.mark.parametrize("target", ["../evil.py", "/evil.py", "a\\b.py", "a//b.py", "./a.py"])
+def test_unsafe_install_path(index, target):
+    def move(record):
+        record["files"]["py"] = {target: record["files"]["py"]["alpha.py"]}
+
+    rewrite_release(index, "alpha", move)
+    for name in ("1.0.0.json", "latest.json"):
+        path = index / "package" / "py" / "alpha" / name
+        path.write_text(path.read_text().replace('"alpha.py"', json.dumps(target)))
+    proc = verify(index)
+    assert proc.returncode == 1
+    assert f"alpha 1.0.0: install path {target!r}" in proc.stderr
