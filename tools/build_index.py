@@ -510,15 +510,21 @@ def locked(out):
 
 
 def check_out(out):
-    """``out`` must be a folder (or not exist yet) that this user can replace."""
+    """``out`` must be a folder (or not exist yet) that this user may change throughout.
+
+    The new tree copies the old one's permissions, so a read-only folder anywhere in it
+    would fail half-way: refuse before starting instead.
+    """
     for path in (out, *out.parents):
         if path.exists():
             if not path.is_dir():
                 raise BuildError(f"--out {out}: {path} is a file, not a folder")
-            if not os.access(path, os.W_OK | os.X_OK):
-                raise BuildError(f"--out {out}: cannot write in {path} (permission denied)")
-            if path == out and not os.access(out.parent, os.W_OK | os.X_OK):
-                raise BuildError(f"--out {out}: cannot write in {out.parent} (permission denied)")
+            folders = (
+                [out.parent, *(Path(d) for d, _, _ in os.walk(out))] if path == out else [path]
+            )
+            for folder in folders:
+                if not os.access(folder, os.W_OK | os.X_OK):
+                    raise BuildError(f"--out {out}: cannot write in {folder} (permission denied)")
             return
 
 

