@@ -95,6 +95,10 @@ class _Reader:
         self._need_metadata()
         if not version:
             self._fail(f"require({name!r}) needs an exact version=")
+        if not valid_version(version):
+            self._fail(
+                f"require({name!r}, version=...) must be MAJOR.MINOR.PATCH, got {version!r}"
+            )
         self.pkg.deps.append((name, version))
 
     def _add(self, target, source):

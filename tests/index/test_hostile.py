@@ -87,6 +87,12 @@ def test_malformed_version(released, version):
     refuse(repo, out, "micropython/alpha/manifest.py: metadata(version=...)", repr(version))
 
 
+def test_malformed_required_version(released):
+    repo, out = released
+    repo.package("gamma", "1.0.0", {"gamma.py": ""}, requires=[("alpha", "1.0.0\n")])
+    refuse(repo, out, "gamma/manifest.py: require('alpha', version=...)", "'1.0.0\\n'")
+
+
 # --- 4. a release requiring another version of itself -----------------------------------------
 
 
