@@ -1,5 +1,6 @@
 """A hostile or careless package author: the builder refuses, naming the package and the path
-or value, with exit 1, one ``refused:`` line and ``--out`` untouched."""
+or value, with exit 1, a ``refused:`` line (then the problems, for a broken index) and
+``--out`` untouched."""
 
 import json
 import os
