@@ -36,6 +36,7 @@ input { font: inherit; width: 100%; padding: .4rem; box-sizing: border-box; }
 .pkg { border-top: 1px solid #ccc; padding: .5rem 0; }
 h2 { margin: .3rem 0; font-size: 1.2rem; }
 pre { background: #f4f4f4; padding: .3rem .5rem; margin: .2rem 0; overflow-x: auto; }
+.how { font-size: .85rem; color: #555; margin-top: .4rem; }
 td, th { padding: 0 1rem 0 0; text-align: left; vertical-align: top; }
 """
 
@@ -68,8 +69,12 @@ def package_section(entry):
 <p>License: <span class="license">{esc(entry["license"])}</span>.
 Imports: {", ".join(f"<code>{esc(i)}</code>" for i in imports)}.</p>
 <table><tr><th>version</th><th>dependencies</th></tr>{rows}</table>
+<div class="how">On the board, with mip:</div>
 <pre class="install mip">import mip; mip.install("{n}", index="{index}")</pre>
+<div class="how">From a PC, with mpremote:</div>
 <pre class="install mpremote">mpremote mip install --index {index} {n}</pre>
+<div class="how">Pinned: this release, its dependencies at theirs (or {n}@{esc(latest)} in
+<code>mip-requirements.txt</code> for mplock):</div>
 <pre class="install pinned">mpremote mip install --index {index} {n}@{esc(latest)}</pre>
 </section>
 """
