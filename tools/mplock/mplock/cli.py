@@ -1,4 +1,4 @@
-"""``mplock``: pin a MicroPython project's packages, install exactly them, verify the board.
+"""mplock: pin a MicroPython project's packages, install exactly them, verify the board.
 
 mplock lock [--upgrade [NAME ...]]   mip-requirements.txt -> mip-requirements.lock
 mplock install -d DEVICE             the locked files onto the board (through mpremote)
