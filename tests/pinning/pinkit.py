@@ -22,7 +22,7 @@ APP = {
     "hello_app/shout.py": "import hello_base\n\n\ndef shout():\n    return hello_base.WORDS.upper()\n",
 }
 # A package big enough that copying it to a board takes a good fraction of a second.
-BIG = {"hello_big.py": "".join(f"x{i} = {i}  # {'filler ' * 8}\n" for i in range(3000))}
+BIG = {"hello_big.py": "".join(f"x{i} = {i}  # {'filler ' * 8}\n" for i in range(5000))}
 
 
 def mplock(*args, cwd, check=False, timeout=120):
