@@ -51,6 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import index_page  # noqa: E402
 import manifest  # noqa: E402
 
 HASH_PREFIX = 8  # hex digits of the SHA-256 in blob names, as upstream indexes use
@@ -405,6 +406,7 @@ def write_tree(tree, entries, packages, releases, updated):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     (tree / "index.json").write_text(index_text(entries, updated) + "\n")
+    index_page.write(tree, entries, updated)  # index.html: the packages, searchable
 
 
 @functools.cache

@@ -104,8 +104,8 @@ class SourceRepo:
 class StaticServer:
     """A threaded http.server on 127.0.0.1 port 0 serving one folder."""
 
-    def __init__(self, folder):
-        handler = partial(QuietHandler, directory=str(folder))
+    def __init__(self, folder, handler=None):
+        handler = partial(handler or QuietHandler, directory=str(folder))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)

@@ -108,7 +108,12 @@ def test_accepted_build_keeps_every_old_file(released):
     build(repo.root, out)
     after = tree_hashes(out)
     changed = {p for p in before if after[p] != before[p]}
-    assert changed == {"index.json", "package/6/alpha/latest.json", "package/py/alpha/latest.json"}
+    assert changed == {
+        "index.json",
+        "index.html",
+        "package/6/alpha/latest.json",
+        "package/py/alpha/latest.json",
+    }
 
 
 def test_package_removed_from_the_sources_stays_installable(released):

@@ -1,0 +1,1 @@
+../../../micropython/mip-lock/miplock.py
