@@ -567,68 +567,59 @@ def test_gather(board, runtime):
 
 
 def test_gather_2019_example(board, runtime):
-    # PRIMITIVES.md 3.7.2 (2019) as written, its seconds scaled to 0.15 s: a member that
-    # catches its timeout as TimeoutError, a Cancellable member stopped by cancel_all.
+    # The pattern of PRIMITIVES.md 3.7.2 (2019), one tick standing for its second: a plain
+    # member, one that counts ticks until its timeout and catches it as TimeoutError, and a
+    # Cancellable stopped by cancel_all. 2019 documented the result [42, 17, 75].
     check(
         board,
         runtime,
         """
         import asyncio, asyn
 
-        S = 0.15
+        TICK = 0.15
 
-        async def barking(n):
-            print('Start normal coro barking()')
+        async def double_later(n):
             for _ in range(6):
-                await asyncio.sleep(S)
-            print('Done barking.')
+                await asyncio.sleep(TICK)
             return 2 * n
 
-        async def foo(n):
-            print('Start timeout coro foo()')
+        async def count_until_timeout(n):
             try:
                 while True:
-                    await asyncio.sleep(S)
+                    await asyncio.sleep(TICK)
                     n += 1
             except asyncio.TimeoutError:
-                print('foo timeout.')
+                print('timeout caught at', n)
             return n
 
         @asyn.cancellable
-        async def bar(n):
-            print('Start cancellable bar()')
+        async def count_until_stopped(n):
             try:
                 while True:
-                    await asyncio.sleep(S)
+                    await asyncio.sleep(TICK)
                     n += 1
             except asyn.StopTask:
-                print('bar stopped.')
+                print('stopped at', n)
             return n
 
-        async def do_cancel():
-            await asyncio.sleep(5.5 * S)
+        async def stop_all():
+            await asyncio.sleep(5.5 * TICK)
             await asyn.Cancellable.cancel_all()
 
         async def main(loop):
-            bar_task = asyn.Cancellable(bar, 70)  # Note args here
-            gatherables = [asyn.Gatherable(barking, 21),
-                           asyn.Gatherable(foo, 10, timeout=7.5 * S),
-                           asyn.Gatherable(bar_task)]
-            loop.create_task(do_cancel())
-            res = await asyn.Gather(gatherables)
-            print('Result: ', res)  # Expect  [42, 17, 75]
+            members = [asyn.Gatherable(double_later, 21),
+                       asyn.Gatherable(count_until_timeout, 10, timeout=7.5 * TICK),
+                       asyn.Gatherable(asyn.Cancellable(count_until_stopped, 70))]
+            loop.create_task(stop_all())
+            print('results', await asyn.Gather(members))
 
         loop = asyncio.get_event_loop()
         loop.run_until_complete(main(loop))
         """,
         """
-        Start normal coro barking()
-        Start timeout coro foo()
-        Start cancellable bar()
-        bar stopped.
-        Done barking.
-        foo timeout.
-        Result:  [42, 17, 75]
+        stopped at 75
+        timeout caught at 17
+        results [42, 17, 75]
         """,
     )
 
