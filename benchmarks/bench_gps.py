@@ -4,6 +4,7 @@
 # socket, so the poller waits on a real file descriptor).
 import asyncio
 import gc
+import sys
 import time
 
 import as_GPS
@@ -19,8 +20,9 @@ BODIES = (
     "GPGSV,3,3,12,04,12,204,34,27,11,324,35,32,11,089,,26,10,264,40",
     "GPGLL,5321.6802,N,00630.3371,W,092751.000,A,A",
 )
-TIMED_ROUNDS = 1000  # seconds of traffic for the rates
-HEAP_ROUNDS = 50  # for the heap figures, with the collector off
+QUICK = "--quick" in sys.argv  # tiny sizes, for the test that keeps this program running
+TIMED_ROUNDS = 20 if QUICK else 1000  # seconds of traffic for the rates
+HEAP_ROUNDS = 5 if QUICK else 50  # for the heap figures, with the collector off
 
 
 def nmea(body):

@@ -5,14 +5,16 @@
 # unix port every poll then takes at least 1 ms (PORT_NOTES.md), which its figures include.
 import asyncio
 import gc
+import sys
 import time
 
 import asyn
 from fast_io.queues import Queue
 from fast_io.synchro import Condition, Semaphore
 
-SAMPLES = 200
-LOADED_SAMPLES = 50
+QUICK = "--quick" in sys.argv  # tiny sizes, for the test that keeps this program running
+SAMPLES = 20 if QUICK else 200
+LOADED_SAMPLES = 5 if QUICK else 50
 LOAD_TASKS = 10
 INSTANCES = 20
 WAITS = 50

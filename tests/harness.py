@@ -5,10 +5,15 @@ manifests say what goes where), and programs run with ``MICROPYPATH=<lib>:<extra
 
 ``loop="fast_io"`` runs a program with ``import fast_io; fast_io.install()`` first, so the
 same source that uses ``import asyncio`` runs on the project's loop; ``loop="asyncio"`` runs
-it on the firmware's built-in asyncio. Differential tests run both and compare.
+it on the firmware's built-in asyncio. Each loop's prelude first checks that ``import asyncio``
+gives that loop, so a broken ``install()`` cannot pass for fast_io by running the built-in.
+
+Differential tests run both and compare stdout and the stderr lines that carry meaning (see
+``meaning()``).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +29,15 @@ sys.path.insert(0, str(REPO / "tools"))
 import manifest  # noqa: E402
 
 LOOPS = ("asyncio", "fast_io")
-FAST_IO_PRELUDE = "import fast_io\nfast_io.install()\n"
+FAST_IO_PRELUDE = (
+    "import fast_io\nfast_io.install()\n"
+    'assert __import__("asyncio") is fast_io, "fast_io.install() left asyncio alone"\n'
+)
+# The firmware's asyncio has no install(): a lib/asyncio shadowing it, or fast_io installed by
+# the harness, fails here
+BUILTIN_PRELUDE = (
+    'assert not hasattr(__import__("asyncio"), "install"), "asyncio is not built-in"\n'
+)
 # fast_io on its pure-Python task queue: the firmware's C _asyncio hidden before the import
 PURE_PYTHON_PRELUDE = 'import sys\nsys.modules["_asyncio"] = None\n' + FAST_IO_PRELUDE
 
@@ -50,6 +63,20 @@ class MicroPythonError(AssertionError):
     pass
 
 
+_FRAME = re.compile(r'^  File ".*", line \d+')
+_ADDRESS = re.compile(r" at [0-9a-f]+>")
+
+
+def meaning(stderr):
+    """The lines of ``stderr`` that carry meaning, to compare between the loops: every line
+    (messages such as "Task exception wasn't retrieved", "Traceback (most recent call last):",
+    the exception's last line) except a traceback's frame lines, which name each loop's own
+    files and line numbers; object addresses are masked."""
+    return [
+        _ADDRESS.sub(" at ...>", line) for line in stderr.splitlines() if not _FRAME.match(line)
+    ]
+
+
 class Board:
     """A unix-port 'board' with every package of the repository installed in ``lib``."""
 
@@ -72,12 +99,15 @@ class Board:
     def run(self, code, loop="asyncio", path=(), args=(), timeout=60, check=True, heap=None):
         """Run ``code`` and return the CompletedProcess (text mode).
 
+        ``loop``: "asyncio", "fast_io", or None to run ``code`` as it is (it picks its loop).
         ``path``: extra folders for imports (test helpers). ``check``: raise with the
         program's output when it exits non-zero. ``heap``: e.g. "512k" for ``-X heapsize``.
         """
         if loop == "fast_io":
             code = FAST_IO_PRELUDE + code
-        elif loop != "asyncio":
+        elif loop == "asyncio":
+            code = BUILTIN_PRELUDE + code
+        elif loop is not None:
             raise ValueError(f"unknown loop {loop!r}")
         with tempfile.NamedTemporaryFile("w", suffix=".py", dir=self.root, delete=False) as prog:
             prog.write(code)
@@ -108,16 +138,18 @@ class Board:
         return self.run(code, loop=loop, **kw).stdout
 
     def differential(self, code, **kw):
-        """Run ``code`` on the built-in asyncio and on fast_io; return both outputs."""
-        return self.output(code, "asyncio", **kw), self.output(code, "fast_io", **kw)
+        """Run ``code`` on the built-in asyncio and on fast_io; return both CompletedProcesses."""
+        return self.run(code, "asyncio", **kw), self.run(code, "fast_io", **kw)
 
     def assert_same_everywhere(self, code, expected):
         """``code`` prints ``expected`` on the built-in asyncio, and the same on fast_io, both on
-        the firmware's C task queue and on its pure-Python fallback."""
+        the firmware's C task queue and on its pure-Python fallback; the meaningful lines of
+        stderr are the same too."""
         builtin, fast_io = self.differential(code)
-        assert builtin == expected
-        assert fast_io == builtin
-        assert self.output(PURE_PYTHON_PRELUDE + code) == builtin
+        assert builtin.stdout == expected
+        for other in (fast_io, self.run(PURE_PYTHON_PRELUDE + code, loop=None)):
+            assert other.stdout == builtin.stdout
+            assert meaning(other.stderr) == meaning(builtin.stderr)
 
     def run_cpython(self, code, path=(), timeout=60):
         """Run ``code`` under CPython with ``lib`` on the path (for CPython-compatible modules)."""

@@ -1,4 +1,4 @@
-"""Smoke test of the event loop benchmarks: each runs (with ``--quick``, tiny sizes) on both
+"""Smoke test of the event loop, primitives and GPS benchmarks: each runs (with ``--quick``, tiny sizes) on both
 loops and reports its figures as ``RESULT`` lines. No timing is asserted: the figures belong
 to ``./tools/bench.sh``; this only keeps the programs from rotting.
 """
@@ -9,6 +9,7 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 LOOP_BENCHES = ("step", "timer", "socket", "cancel", "garbage", "starvation", "ram")
+OTHER_BENCHES = ("primitives", "gps")  # bench_switch and bench_nec: their drivers' tests
 
 
 def results(text):
@@ -21,7 +22,7 @@ def results(text):
     return out
 
 
-@pytest.mark.parametrize("name", LOOP_BENCHES)
+@pytest.mark.parametrize("name", LOOP_BENCHES + OTHER_BENCHES)
 def test_benchmark_reports_results(board, name):
     code = (BENCHMARKS / f"bench_{name}.py").read_text()
     builtin, fast_io = (

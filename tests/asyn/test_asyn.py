@@ -456,7 +456,8 @@ def test_condition(board, runtime):
                     print('RuntimeError', e)
             tasks = [asyncio.create_task(waiter(cond, n)) for n in range(5)]
             await asyncio.sleep(0.01)
-            # waiter 1 is cancelled while waiting: it withdraws, the notification goes on
+            # waiter 1 is cancelled while waiting: it withdraws, the notification goes on.
+            # Newest first, as in 2019.
             tasks[1].cancel()
             await asyncio.sleep(0)
             for _ in range(2):
@@ -489,10 +490,10 @@ def test_condition(board, runtime):
         """
         RuntimeError Condition notify with lock not acquired.
         RuntimeError Condition wait with lock not acquired.
-        waiter 0 triggered
-        waiter 2 triggered
-        waiter 3 triggered
         waiter 4 triggered
+        waiter 3 triggered
+        waiter 2 triggered
+        waiter 0 triggered
         locked False
         wait_for True
         timed out, lock held again True
@@ -521,7 +522,7 @@ def test_gather(board, runtime):
                 while True:
                     await asyncio.sleep(0.01)
                     n += 1
-            except asyncio.CancelledError:  # its timeout
+            except asyncio.TimeoutError:  # its timeout, as in 2019
                 return 'caught'
 
         async def slow():
@@ -565,6 +566,64 @@ def test_gather(board, runtime):
     )
 
 
+def test_gather_2019_example(board, runtime):
+    # The pattern of PRIMITIVES.md 3.7.2 (2019), one tick standing for its second: a plain
+    # member, one that counts ticks until its timeout and catches it as TimeoutError, and a
+    # Cancellable stopped by cancel_all. 2019 documented the result [42, 17, 75].
+    check(
+        board,
+        runtime,
+        """
+        import asyncio, asyn
+
+        TICK = 0.15
+
+        async def double_later(n):
+            for _ in range(6):
+                await asyncio.sleep(TICK)
+            return 2 * n
+
+        async def count_until_timeout(n):
+            try:
+                while True:
+                    await asyncio.sleep(TICK)
+                    n += 1
+            except asyncio.TimeoutError:
+                print('timeout caught at', n)
+            return n
+
+        @asyn.cancellable
+        async def count_until_stopped(n):
+            try:
+                while True:
+                    await asyncio.sleep(TICK)
+                    n += 1
+            except asyn.StopTask:
+                print('stopped at', n)
+            return n
+
+        async def stop_all():
+            await asyncio.sleep(5.5 * TICK)
+            await asyn.Cancellable.cancel_all()
+
+        async def main(loop):
+            members = [asyn.Gatherable(double_later, 21),
+                       asyn.Gatherable(count_until_timeout, 10, timeout=7.5 * TICK),
+                       asyn.Gatherable(asyn.Cancellable(count_until_stopped, 70))]
+            loop.create_task(stop_all())
+            print('results', await asyn.Gather(members))
+
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(main(loop))
+        """,
+        """
+        stopped at 75
+        timeout caught at 17
+        results [42, 17, 75]
+        """,
+    )
+
+
 def test_named_task(board, runtime):
     check(
         board,
@@ -594,10 +653,7 @@ def test_named_task(board, runtime):
             print('cancel', await asyn.NamedTask.cancel('foo', nowait=False))
             print('running', asyn.NamedTask.is_running('foo'), 'result', await t)
             print('cancel ended', await asyn.NamedTask.cancel('foo'))
-            try:
-                await asyn.NamedTask.cancel('nosuch')
-            except ValueError as e:
-                print('ValueError', e)
+            print('cancel never made', await asyn.NamedTask.cancel('nosuch'))
             # a task that ends by itself; barrier kwarg; the name can be used again
             barrier = asyn.Barrier(2)
             asyncio.create_task(asyn.NamedTask('foo', foo, 3, 0.01, barrier=barrier)())
@@ -627,7 +683,7 @@ def test_named_task(board, runtime):
         cancel True
         running False result False
         cancel ended False
-        ValueError No task named "nosuch".
+        cancel never made False
         3 ran to completion
         running False
         cancel unstarted True
@@ -912,11 +968,11 @@ def test_cancelled_after_wake_up(board, runtime):
             tasks = [asyncio.create_task(waiter(cond, n)) for n in range(3)]
             await asyncio.sleep(0.01)
             async with cond:
-                cond.notify(1)
-            tasks[0].cancel()
-            await asyncio.sleep(0.1)  # ample time for 0 to pass the notification on to 1
-            print([t.done() for t in tasks], cond.locked())
+                cond.notify(1)  # the newest waiter, 2
             tasks[2].cancel()
+            await asyncio.sleep(0.1)  # ample time for 2 to pass the notification on to 1
+            print([t.done() for t in tasks], cond.locked())
+            tasks[0].cancel()
             await asyncio.sleep(0)
             barrier = asyn.Barrier(2)
             t = asyncio.create_task(barrier.wait())
@@ -931,10 +987,10 @@ def test_cancelled_after_wake_up(board, runtime):
         asyncio.run(main())
         """,
         """
-        0 cancelled
-        1 triggered
-        [True, True, False] False
         2 cancelled
+        1 triggered
+        [False, True, True] False
+        0 cancelled
         busy False
         busy True
         """,

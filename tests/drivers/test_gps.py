@@ -410,6 +410,9 @@ CASES = [
     ("wrong hemisphere", nmea(RMC.replace(",N,", ",E,")).encode()),
     ("minutes over 59", nmea("GPGLL,3711.0942,N,08671.4472,W,000812.000,A,A").encode()),
     ("latitude over 90", nmea(RMC.replace("5321.6802", "9100.0000")).encode()),
+    ("minutes of 60", nmea(RMC.replace("5321.6802", "5960.0000")).encode()),
+    ("latitude 90 and minutes", nmea(RMC.replace("5321.6802", "9000.5000")).encode()),
+    ("longitude 180 and minutes", nmea(RMC.replace("00630.3371", "18000.0001")).encode()),
     ("no such day", nmea(RMC.replace("280511", "310411")).encode()),
     ("no such time", nmea(RMC.replace("092751", "246000")).encode()),
     ("not a number", nmea(RMC.replace("0.06", "fast")).encode()),
@@ -494,7 +497,7 @@ def test_bad_input_is_counted_and_changes_nothing(board, loop):
     lines = out.splitlines()
     assert lines[0] == "baseline bad=0 crc=0 clean=7 parsed=7 rejected=0 unsupported=0"
     cases = lines[1:-2]
-    assert len(cases) == 47
+    assert len(cases) == 50
     for line in cases:
         name, counts, calls, same = line.split("|")
         bad, crc, clean, parsed, rejected, unsupported = BAD_COUNTS.get(name, REJECTED)
@@ -511,6 +514,32 @@ def test_bad_input_is_counted_and_changes_nothing(board, loop):
     assert lines[-1] == (
         "unchecked|bad=1 crc=0 clean=1 parsed=1 rejected=0 unsupported=0|[9,27,51]"
     )
+
+
+# The neighbours of the edges above that must pass: the largest minutes, the poles and the
+# antimeridian exactly.
+EDGES = r"""
+async def main():
+    for lat, lon in (("5959.9999", "00630.3371"), ("9000.0000", "00000.0000"),
+                     ("0000.0000", "18000.0000"), ("8959.9999", "17959.9999")):
+        sentence = nmea(RMC.replace("5321.6802", lat).replace("00630.3371", lon))
+        gps = await drive(sentence.encode())
+        print(stats(gps), fmt(gps.latitude(as_GPS.DM)), fmt(gps.longitude(as_GPS.DM)))
+
+
+asyncio.run(main())
+"""
+
+
+def test_coordinate_edges_pass(board, loop):
+    out = run_both(board, loop, EDGES, RMC=RMC).splitlines()
+    counts = "bad=0 crc=0 clean=1 parsed=1 rejected=0 unsupported=0 "
+    assert out == [
+        counts + "[59,59.999900,N] [6,30.337100,W]",
+        counts + "[90,0.000000,N] [0,0.000000,W]",
+        counts + "[0,0.000000,N] [180,0.000000,W]",
+        counts + "[89,59.999900,N] [179,59.999900,W]",
+    ]
 
 
 LIVE = r"""

@@ -947,6 +947,58 @@ PROGRAMS = [
         heap back where it started: True
         """,
     ),
+    program(
+        # Equal deadlines wake in the order they were set; each wake-up pops the timer heap's
+        # root (the last node sifts down), a cancel takes a node out of its middle.
+        "timer_heap_equal_deadlines_and_sift_down",
+        """
+        import asyncio
+
+        async def sleeper(name, ms):
+            try:
+                await asyncio.sleep_ms(ms)
+                print("woke", name, ms)
+            except asyncio.CancelledError:
+                print("cancelled", name)
+
+        async def main():
+            plan = ((500, 100, 300, 100, 400, 200), (300, 100, 500, 200, 400, 300))
+            ts = [asyncio.create_task(sleeper("ab"[i] + str(j), ms))
+                  for i, row in enumerate(plan) for j, ms in enumerate(row)]
+            await asyncio.sleep_ms(0)
+            ts[2].cancel()
+            ts[10].cancel()
+            await asyncio.gather(*ts)
+            # Nine timers on one deadline, then the same again as the first ones wake
+            ts = [asyncio.create_task(sleeper(i, 100)) for i in range(9)]
+            await asyncio.gather(*ts)
+
+        asyncio.run(main())
+        """,
+        """
+        cancelled a2
+        cancelled b4
+        woke a1 100
+        woke a3 100
+        woke b1 100
+        woke a5 200
+        woke b3 200
+        woke b0 300
+        woke b5 300
+        woke a4 400
+        woke a0 500
+        woke b2 500
+        woke 0 100
+        woke 1 100
+        woke 2 100
+        woke 3 100
+        woke 4 100
+        woke 5 100
+        woke 6 100
+        woke 7 100
+        woke 8 100
+        """,
+    ),
 ]
 
 

@@ -118,3 +118,58 @@ def test_python_fallback_same_as_c(board):
         "cancelled 9",
         "timeout",
     ]
+
+
+# Lateness of each kind of timed wake-up: the median over a dozen waits of 10 ms, in us, with
+# the loop idle, then with a task waiting on I/O (the loop then idles in its poll).
+LATENESS = """
+import asyncio, time
+
+async def forever():
+    await asyncio.sleep(60)
+
+async def wait(kind):
+    if kind == "sleep_ms":
+        await asyncio.sleep_ms(10)
+    elif kind == "sleep":
+        await asyncio.sleep(0.01)
+    else:
+        try:
+            await asyncio.wait_for_ms(forever(), 10)
+        except asyncio.TimeoutError:
+            pass
+
+async def median_late(kind):
+    lates = []
+    for _ in range(12):
+        t0 = time.ticks_us()
+        await wait(kind)
+        lates.append(time.ticks_diff(time.ticks_us(), t0) - 10000)
+    lates.sort()
+    return lates[len(lates) // 2]
+
+async def main():
+    for kind in ("sleep_ms", "sleep", "wait_for_ms"):
+        print(kind, await median_late(kind))
+    flag = asyncio.ThreadSafeFlag()
+    waiter = asyncio.create_task(flag.wait())
+    await asyncio.sleep_ms(0)
+    for kind in ("sleep_ms", "wait_for_ms"):
+        print(kind + "+io", await median_late(kind))
+    waiter.cancel()
+
+asyncio.run(main())
+"""
+
+
+def test_timers_not_later_than_builtin(board):
+    # Bounded against the built-in in the same run, plus a 3 ms floor: a host that stalls
+    # slows both alike, and a median ignores a stall that hits a few of the waits.
+    late = {}
+    for loop in ("asyncio", "fast_io"):
+        late[loop] = dict(line.split() for line in board.output(LATENESS, loop=loop).splitlines())
+    assert list(late["fast_io"]) == ["sleep_ms", "sleep", "wait_for_ms", "sleep_ms+io",
+                                     "wait_for_ms+io"]  # fmt: skip
+    for kind, us in late["fast_io"].items():
+        builtin = int(late["asyncio"][kind])
+        assert -1500 < int(us) <= 2 * max(builtin, 0) + 3000, (kind, late)

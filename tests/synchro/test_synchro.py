@@ -27,7 +27,7 @@ def test_2019_import_paths_after_install(board):
         from uasyncio.synchro import Lock, Event, Semaphore, BoundedSemaphore, Condition
         from uasyncio.queues import Queue, QueueEmpty, QueueFull
         import uasyncio.synchro as synchro
-        print(Lock is asyncio.Lock, Event is asyncio.Event, synchro.__version__)
+        print(issubclass(Lock, asyncio.Lock), Event is asyncio.Event, synchro.__version__)
         """,
         f"True True {board.packages['uasyncio.synchro'].version}\n",
     )
@@ -52,7 +52,7 @@ def test_import_on_the_built_in_loop_alone(tmp_path):
             async with Lock():
                 q.put_nowait(1)
             async with Semaphore():
-                print(Lock is asyncio.Lock, await q.get())
+                print(issubclass(Lock, asyncio.Lock), await q.get())
 
         asyncio.run(main())
         """
@@ -123,6 +123,37 @@ def test_lock_and_event(board, loop):
         free False
         event timed out
         event True
+        """,
+    )
+
+
+def test_lock_locked_as_2019_attribute(board, loop):
+    # 2019's uasyncio.synchro.Lock had a bool attribute `locked`; today's Lock a method.
+    check(
+        board,
+        loop,
+        """
+        import asyncio
+        from fast_io.synchro import Lock
+
+        def show(lock):
+            print('held' if lock.locked else 'free', lock.locked, lock.locked(),
+                  lock.locked == False, not lock.locked)
+
+        async def main():
+            lock = Lock()
+            show(lock)
+            await lock.acquire()
+            show(lock)
+            lock.release()
+            print('free' if not lock.locked else 'held', isinstance(lock, asyncio.Lock))
+
+        asyncio.run(main())
+        """,
+        """
+        free False False True True
+        held True True False False
+        free True
         """,
     )
 

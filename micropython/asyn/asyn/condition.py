@@ -9,12 +9,12 @@ class Condition:
     """Wait for a notification while holding ``lock`` (an asyn Lock by default).
 
     ``with await cond:`` and ``async with cond:`` both hold the lock. Waiters are woken
-    oldest first.
+    newest first, as in 2019 (CPython's Condition, and uasyncio.synchro's, wake the oldest).
     """
 
     def __init__(self, lock=None):
         self.lock = lock or Lock()
-        self._waiters = []  # one Event per waiting task, oldest first
+        self._waiters = []  # one Event per waiting task, newest last
 
     def locked(self):
         return self.lock.locked()
@@ -50,7 +50,7 @@ class Condition:
         if not self.lock.locked():
             raise RuntimeError("Condition notify with lock not acquired.")
         for _ in range(min(n, len(self._waiters))):
-            self._waiters.pop(0).set()
+            self._waiters.pop().set()
 
     def notify_all(self):
         self.notify(len(self._waiters))

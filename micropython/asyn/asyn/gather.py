@@ -4,10 +4,33 @@ import asyncio
 from . import _awaitable
 
 
+def _time_out(task, exc, again=True):
+    # Cancel task with exc (a TimeoutError) thrown in place of CancelledError, as 2019's
+    # wait_for did: a member catches its timeout as TimeoutError. The MicroPython loops throw
+    # what the innermost awaited task holds in Task.data once cancel() has run; CPython's Task
+    # waits on a Future, which can take the exception instead.
+    if hasattr(task, "data"):
+        while isinstance(task.data, asyncio.Task):
+            task = task.data
+        if task.cancel():
+            task.data = exc
+        return
+    waiter = task._fut_waiter
+    while isinstance(waiter, asyncio.Task):
+        task, waiter = waiter, waiter._fut_waiter
+    if waiter is not None and not waiter.done():
+        waiter.set_exception(exc)
+    elif again:
+        # Woken (or not started) and queued to run: try again once its step has run
+        asyncio.get_event_loop().call_soon(_time_out, task, exc, False)
+    else:
+        task.cancel()
+
+
 class Gatherable:
     """A coroutine function with its arguments, for Gather. A ``timeout`` keyword (seconds)
-    bounds that coroutine alone: when it expires the coroutine is cancelled; it may catch
-    CancelledError and return a value."""
+    bounds that coroutine alone: when it expires the coroutine gets TimeoutError where it
+    waits; it may catch it and return a value."""
 
     def __init__(self, func, *args, **kwargs):
         self.arguments = (func, args, kwargs)
@@ -52,10 +75,10 @@ class Gather:
                 self._done.set()
 
     async def _expire(self, task, index, timeout):
-        # The member sees CancelledError; if it lets it through, the Gather raises this.
         await asyncio.sleep(timeout)
-        self._errors[index] = asyncio.TimeoutError()
-        task.cancel()
+        # If the member lets it through (or ends otherwise), the Gather raises it
+        self._errors[index] = exc = asyncio.TimeoutError()
+        _time_out(task, exc)
 
     async def wait(self):
         await self._done.wait()

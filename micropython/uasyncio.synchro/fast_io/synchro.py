@@ -4,8 +4,36 @@
 # Lock` on any loop. Lock and Event are the loop's own.
 import asyncio
 
-Lock = asyncio.Lock
 Event = asyncio.Event
+
+
+class _Held:
+    # What Lock.locked gives: a bool when read as 2019's attribute (`if lock.locked:`), and
+    # the same bool when called as today's method (`lock.locked()`). Two shared instances.
+    def __init__(self, held):
+        self._held = held
+
+    def __bool__(self):
+        return self._held
+
+    def __call__(self):
+        return self._held
+
+    def __eq__(self, other):
+        return self._held == other
+
+    def __repr__(self):
+        return repr(self._held)
+
+
+_HELD = _Held(True)
+_FREE = _Held(False)
+
+
+class Lock(asyncio.Lock):
+    @property
+    def locked(self):
+        return _HELD if asyncio.Lock.locked(self) else _FREE
 
 
 def _pulse(event):
