@@ -7,7 +7,7 @@
 2. serves it on 127.0.0.1 on a free port;
 3. installs uasyncio-fast-io with the firmware's own ``mip`` on the MicroPython unix port,
    whose HOME (so its lib folder) is a temporary folder, as a board's /lib would be;
-4. runs tools/demo_fast_io.py on that interpreter, importing only what mip installed.
+4. runs examples/fast_io_demo.py on that interpreter, importing only what mip installed.
 """
 
 import argparse
@@ -85,7 +85,7 @@ def build(out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--package", default="uasyncio-fast-io", help="package to install")
-    parser.add_argument("--program", default=str(TOOLS / "demo_fast_io.py"))
+    parser.add_argument("--program", default=str(REPO / "examples" / "fast_io_demo.py"))
     parser.add_argument("--out", default="build/index", help="index folder (rebuilt)")
     args = parser.parse_args()
     micropython = find_micropython()
