@@ -30,6 +30,7 @@ def __getattr__(name):
         "got_event_loop": "legacy",
         "coroutine": "legacy",
         "ensure_future": "legacy",
+        "builtin_order": "legacy",
     }.get(name)
     if where is None:
         raise AttributeError(name)
