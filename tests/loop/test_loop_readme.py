@@ -12,6 +12,15 @@ def example(package):
     return re.findall(r"```python\n(.*?)```", text, re.S)[0]
 
 
+def example_with_output(package, marker):
+    """The README's example whose code holds ``marker``, and the output its text block gives."""
+    text = (UASYNCIO / package / "README.md").read_text()
+    for code, out in re.findall(r"```python\n((?:(?!```).)*)```\n\n```text\n(.*?)```", text, re.S):
+        if marker in code:
+            return code, out
+    raise AssertionError(f"no example with {marker!r} and its output")
+
+
 def test_fast_io_readme_example(board):
     out = board.output(example("uasyncio-fast-io")).splitlines()
     # slow prints at 0, 30 and 60 ms, fast at 0, 10 and 20. Tasks wake in deadline order, so
@@ -31,3 +40,14 @@ def test_fast_io_readme_example(board):
 def test_core_readme_example(board):
     out = board.output(example("uasyncio-core"))
     assert out.splitlines() == ["idle work", "[300, 100, 200]"]
+
+
+def test_builtin_order_readme_example(board):
+    code, expected = example_with_output("uasyncio-fast-io", "builtin_order(True)")
+    assert board.output(code) == expected
+    # The same program prints the same on the built-in asyncio (fast_io left out)...
+    stub = "class fast_io:\n    install = builtin_order = lambda *on: True\n"
+    assert board.output(code.replace("import fast_io\n", stub, 1)) == expected
+    # ...and, without the switch, the cancelled sleeper runs at once (prompt cancellation).
+    default = code.replace("fast_io.builtin_order(True)", "fast_io.builtin_order()")
+    assert board.output(default).splitlines()[:3] == ["count 0", "sleeper cancelled", "count 1"]

@@ -10,7 +10,7 @@
 #            tasks, unlike a heap); due timers join it in wake-time order;
 #   _timers  heap of sleeping tasks ordered by wake time (ticks_diff, so right across the wrap);
 #   _lp      low-priority queue, created by the lowprio module on first use.
-# builtin_order(True) (in legacy) queues every task round-robin instead: the built-in's order.
+# builtin_order(True) (module order) queues every task round-robin instead: the built-in's order.
 # Waits use reusable awaitables, so a task step, a timed wake and an Event, Lock,
 # ThreadSafeFlag or stream wait allocate nothing on the heap.
 
@@ -576,4 +576,4 @@ def new_event_loop():
 # The queues of the default loop, which the program has not asked for yet
 _new_queues()
 _got_loop = False
-_in_order = False  # The built-in's order (legacy.builtin_order()), for every loop
+_in_order = False  # The built-in's order (order.builtin_order()), for every loop

@@ -1,6 +1,6 @@
-# fast_io: the loop object's methods beyond the scheduler's own, builtin_order() and the 2019
-# uasyncio API (callbacks, cancel(coro), ...). Loaded when the program asks for the loop object
-# or uses one of them: a program that only uses asyncio.run() does not pay for them.
+# fast_io: the loop object's methods beyond the scheduler's own, and the 2019 uasyncio API
+# (callbacks, cancel(coro), ...). Loaded when the program asks for the loop object or uses
+# the 2019 API: a program that only uses asyncio.run() does not pay for them.
 # MIT license
 
 from . import core
@@ -118,16 +118,6 @@ def _set_exception_handler(handler):
 
 def _get_exception_handler():
     return Loop._exc_handler
-
-
-# True: every wake-up (I/O, cancellation, timeout, a task's end) queues the task behind the
-# ready ones, and a task queued during a step runs after the timers that fell due before it:
-# the built-in asyncio's order, for programs that depend on it. For the whole program (new
-# loops too), from the next wake-up on. Returns the setting.
-def builtin_order(on=None):
-    if on is not None:
-        core._in_order = bool(on)
-    return core._in_order
 
 
 def _io_priority(on=None):
