@@ -15,5 +15,6 @@ package(
         "funcs.py",
         "lowprio.py",
         "legacy.py",
+        "order.py",
     ],
 )

@@ -10,6 +10,7 @@
 #            tasks, unlike a heap); due timers join it in wake-time order;
 #   _timers  heap of sleeping tasks ordered by wake time (ticks_diff, so right across the wrap);
 #   _lp      low-priority queue, created by the lowprio module on first use.
+# builtin_order(True) (module order) queues every task round-robin instead: the built-in's order.
 # Waits use reusable awaitables, so a task step, a timed wake and an Event, Lock,
 # ThreadSafeFlag or stream wait allocate nothing on the heap.
 
@@ -77,6 +78,8 @@ def _schedule(t):
     # Queue task t round-robin, with nothing pending for it.
     global _ready
     t.data = None
+    if _in_order:
+        _due(ticks())
     try:
         _ready.append(t)
     except IndexError:
@@ -84,8 +87,14 @@ def _schedule(t):
 
 
 def _expedite(t):
-    # Queue t ahead of the round-robin tasks (I/O readiness, cancellation, timeout).
+    # Queue t ahead of the round-robin tasks (I/O readiness, cancellation, timeout); in the
+    # built-in's order, behind them like any other task.
     global _urgent
+    if _in_order:
+        d = t.data
+        _schedule(t)
+        t.data = d
+        return
     try:
         _urgent.append(t)
     except IndexError:
@@ -112,6 +121,27 @@ class _Timers:
 
 _task_queue = _Sleeping = _Timers()  # A sleeping task
 _Deadline = _Timers()  # A task sleeping until a timeout (wait_for): it wakes ahead of the others
+
+
+def _due(now):
+    # Wake the timers due by now, in wake-time order: a timeout takes effect at once, the others
+    # join the ring behind the tasks that became ready before they fell due, as in the
+    # built-in's heap. In the built-in's order a task queued during a step calls this first.
+    global _ready
+    n = _timers.peek()
+    while n is not None and ticks_diff(n.ph_key, now) <= 0:
+        _timers.pop()
+        t = n.data
+        hurry = t.data is _Deadline and not _in_order
+        t.data = None
+        if hurry:
+            _expedite(t)
+        else:
+            try:
+                _ready.append(t)
+            except IndexError:
+                _ready = _bigger(_ready, t)
+        n = _timers.peek()
 
 
 # Put task t to sleep until when: on the timer heap, or on another heap (low priority), with
@@ -156,6 +186,8 @@ class _Pause:
         s = self.wake
         if s is True:
             self.wake = None
+            if _in_order:
+                _due(ticks())
             try:
                 _ready.append(cur_task)
             except IndexError:
@@ -279,7 +311,8 @@ class Task:
         while isinstance(self.data, Task):
             self = self.data
         # A task waiting on a queue (timer, I/O, Event, Lock...) leaves it and runs next:
-        # prompt cancellation. A queued task just gets the exception when it runs.
+        # prompt cancellation (in the built-in's order, after the ready tasks). A queued task
+        # just gets the exception when it runs.
         if hasattr(self.data, "remove"):
             self.data.remove(self)
             _expedite(self)
@@ -347,23 +380,8 @@ def run_until_complete(main_task=None):
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
-        n = _timers.peek()
-        if n is not None:
-            now = ticks()
-            while ticks_diff(n.ph_key, now) <= 0:
-                _timers.pop()
-                t = n.data
-                if t.data is _Deadline:
-                    # A timeout: it takes effect at once
-                    t.data = None
-                    _expedite(t)
-                else:
-                    # Behind the tasks that became ready before it was due, as in the
-                    # built-in's heap
-                    _schedule(t)
-                n = _timers.peek()
-                if n is None:
-                    break
+        if _timers.peek() is not None:
+            _due(ticks())
         if _lp is not None:
             _lp.admit()
         if _io is not None and _io.active and not (polled and _ready):
@@ -558,3 +576,4 @@ def new_event_loop():
 # The queues of the default loop, which the program has not asked for yet
 _new_queues()
 _got_loop = False
+_in_order = False  # The built-in's order (order.builtin_order()), for every loop

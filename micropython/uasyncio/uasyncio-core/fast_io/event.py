@@ -51,6 +51,7 @@ try:
     class ThreadSafeFlag(io.IOBase):
         def __init__(self):
             self.state = 0
+            self.woken = False  # the poller found it set: the wait ends at the next step
 
         def ioctl(self, req, flags):
             if req == _POLL:
@@ -65,16 +66,22 @@ try:
 
         __iter__ = wait = core._self
         send = core._send
-        throw = core._throw
 
         def __next__(self):
-            # Called when the wait starts and again when the poller found the flag set.
-            if self.state:
+            # Called when the wait starts and again when the poller found the flag set: then
+            # the wait ends even if the flag was cleared in between, as on the built-in.
+            if self.state or self.woken:
                 self.state = 0
+                self.woken = False
                 core._stop.__traceback__ = None
                 raise core._stop
+            self.woken = True
             # The scheduler asks the flag at each pass (see ioq): no 1 ms poll on unix.
             return core._io_queue().queue_read(self)
+
+        def throw(self, er):
+            self.woken = False  # cancelled while waiting
+            raise er
 
 except ImportError:
     pass

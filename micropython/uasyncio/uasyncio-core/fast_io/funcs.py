@@ -35,8 +35,9 @@ def _hurry(t):
     # If t waits in the round-robin ring, move it ahead of the round-robin tasks (the ring is
     # turned once, keeping its order: this happens only when a timeout comes before t ran).
     # A task waiting on a queue (timer, I/O, Event...) or on another task is not in the ring.
+    # In the built-in's order, t keeps its place.
     d = t.data
-    if not t.state or isinstance(d, core.Task) or hasattr(d, "remove"):
+    if core._in_order or not t.state or isinstance(d, core.Task) or hasattr(d, "remove"):
         return False
     q = core._ready
     found = False
@@ -53,6 +54,14 @@ def _hurry(t):
 
 # Thrown into wait_for's task when aw ends before the timeout (aw holds the outcome)
 _ended = core.CancelledError()
+
+
+def _outcome(aw):
+    # What awaiting the ended task aw gives: its result, or its exception raised
+    er = aw.data
+    if isinstance(er, StopIteration):
+        return er.value
+    raise er
 
 
 async def _watch(waiter, aw):
@@ -81,14 +90,19 @@ async def wait_for_ms(aw, timeout):
         # if either still waits its turn, let it go first.
         if _hurry(aw) + _hurry(watcher):
             await _deadline_ms(0)
+            if not aw.state:
+                # aw ended in that step, before its watcher could say so: its outcome counts.
+                # This task waits on the watcher, which then ends without cancelling it.
+                await watcher
+                return _outcome(aw)
     except core.CancelledError as er:
         if er is not _ended:
-            watcher.cancel()  # wait_for itself was cancelled: aw goes with it
+            # wait_for itself was cancelled: aw goes with it (directly too, as the watcher
+            # may not have started: then it would never reach aw)
+            watcher.cancel()
+            aw.cancel()
             raise er
-        er = aw.data
-        if isinstance(er, StopIteration):
-            return er.value
-        raise er  # noqa: B904 (the exception of aw itself)
+        return _outcome(aw)
     # Timed out: stop aw, wait until it has unwound, then report the timeout.
     watcher.cancel()
     await watcher

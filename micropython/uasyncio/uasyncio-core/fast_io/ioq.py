@@ -104,9 +104,14 @@ class IOQueue:
             self.drivers.remove(sm)
             self._drop(sm)
         else:
-            # Stays registered, with nothing asked: the next wait allocates nothing.
             self.polled -= 1
-            self.poller.modify(sm[3], 0)
+            if core._in_order:
+                # As the built-in does: the poller then reports streams ready at once in the
+                # order of their latest waits.
+                self._drop(sm)
+            else:
+                # Stays registered, with nothing asked: the next wait allocates nothing.
+                self.poller.modify(sm[3], 0)
 
     def forget(self, s):
         # The stream is closed: let it go if nobody waits on it.

@@ -30,6 +30,7 @@ def __getattr__(name):
         "got_event_loop": "legacy",
         "coroutine": "legacy",
         "ensure_future": "legacy",
+        "builtin_order": "order",
     }.get(name)
     if where is None:
         raise AttributeError(name)
@@ -46,7 +47,17 @@ def install():
     me = sys.modules[__name__]
     for name in ("asyncio", "uasyncio"):
         sys.modules[name] = me
-        for sub in ("core", "funcs", "event", "lock", "stream", "lowprio", "legacy", "ioq"):
+        for sub in (
+            "core",
+            "funcs",
+            "event",
+            "lock",
+            "stream",
+            "lowprio",
+            "legacy",
+            "ioq",
+            "order",
+        ):
             mod = sys.modules.get(__name__ + "." + sub)
             if mod is not None:
                 sys.modules[name + "." + sub] = mod
