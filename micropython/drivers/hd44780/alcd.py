@@ -1,10 +1,10 @@
 """HD44780 character LCD on six pins (4-bit interface, R/W tied low), refreshed by a task.
 
 ``lcd[row] = text`` stores the row and marks it for the task, which writes changed rows to
-the display one character at a time, yielding between characters. With R/W tied low the busy
-flag cannot be read, so the driver waits each instruction's execution time at the slowest
-oscillator the datasheet allows (190 kHz), measured from the last write: a short remainder is
-spun, longer waits (power-up, Clear) are slept.
+the display one character at a time. With R/W tied low the busy flag cannot be read, so the
+driver waits each instruction's execution time at the slowest oscillator the datasheet allows
+(190 kHz), measured from the last write: between characters it yields meanwhile, commands
+sent back to back spin it out (60 us at most), longer waits (power-up, Clear) are slept.
 """
 
 import asyncio
@@ -174,7 +174,10 @@ class LCD:
                 wrote = True
                 self._send(0x80 | self._address(row))
                 for c in self._codes[row]:
+                    # Other tasks run while the controller executes the last character.
                     await asyncio.sleep_ms(0)
+                    while ticks_diff(ticks_us(), self._t) < self._busy:
+                        await asyncio.sleep_ms(0)
                     self._send(c, 1)
         if self._dirty & _CURSOR or wrote and self._cursor:
             self._dirty &= ~_CURSOR
