@@ -349,3 +349,88 @@ def test_benchmark_runs(board, loop):
         "idle_block_p99_us",
     ]
     assert all(0 < float(r[2]) < 1e6 for r in results), out
+
+
+# The model's instruction set, driven by hand with ample waits: shifts, Return home, decrement,
+# 1-line addressing, and the faults it names (a wrong power-up, a DDRAM address that is not).
+INSTRUCTIONS = """
+import machine_sim
+
+machine_sim.install()
+import time
+from machine_sim import Pin
+from machine_sim.hd44780 import HD44780
+
+PINS = ("rs", "e", "d4", "d5", "d6", "d7")
+rs, e, *data = (Pin(p, Pin.OUT, value=0) for p in PINS)
+
+
+def nibble(bits):
+    for i, d in enumerate(data):
+        d(bits >> i & 1)
+    e(1)
+    e(0)
+    time.sleep_ms(5)
+
+
+def byte(bits, mode=0):
+    rs(mode)
+    nibble(bits >> 4)
+    nibble(bits)
+
+
+def text(s):
+    for c in s:
+        byte(ord(c), 1)
+
+
+def power_up(lines):
+    time.sleep_ms(41)
+    for n in (3, 3, 3, 2):
+        nibble(n)
+    byte(0x28 if lines == 2 else 0x20)
+    byte(0x01)
+    byte(0x0C)
+
+
+glass = HD44780(PINS, 8, 2)
+power_up(2)
+text("abcdefgh")
+byte(0x18)  # display shift left
+print(glass.screen())
+byte(0x02)  # Return home: address 0, no shift
+text("AB")
+byte(0x04)  # entry mode: decrement
+byte(0xC7)
+text("xyz")  # leftwards from the end of row 1
+byte(0x0E)  # cursor on
+print(glass.screen(), glass.cursor())
+byte(0x07)  # increment, shift the display with each write
+text("Q")
+print(glass.screen(), glass.violations())
+byte(0xA8)  # 0x28: no such address in the 2-line mode
+print(glass.violations())
+
+one = HD44780(PINS, 16, 1)  # a new model on the same pins: E's interrupt is its own now
+power_up(1)
+byte(0x80 | 0x45)
+text("end")
+print(one.screen(), one.ddram[0x45:0x48], one.violations())
+
+bad = HD44780(PINS, 16, 2)
+time.sleep_ms(41)
+byte(0x28)  # no power-up sequence
+print(bad.violations())
+"""
+
+
+def test_model_instructions(board):
+    assert board.output(INSTRUCTIONS).splitlines() == [
+        "['bcdefgh ', '        ']",
+        "['ABcdefgh', '     zyx'] (1, 4, False)",
+        "['Bcdefgh ', '   Qzyx '] []",
+        "['instruction 0xa8: no DDRAM address 0x28 in the 2-line mode']",
+        "['                '] bytearray(b'end') []",
+        # D0-D3 read 1 in the 8-bit interface: 0x2 arrives as 0x2f
+        "['power-up: instruction 0x2f, not function set 0x3']",
+    ]

@@ -237,3 +237,57 @@ def test_readme_example(board, loop):
     code = text.split("```python\n", 1)[1].split("```", 1)[0]
     expected = text.split("```text\n", 1)[1].split("```", 1)[0]
     assert board.output(code, loop=loop) == expected
+
+
+MODEL = """
+import time
+from machine_sim import I2C
+from machine_sim.htu21d import HTU21D, _crc8
+
+# The datasheet's CRC examples
+print(hex(_crc8(b"\\xdc")), hex(_crc8(b"\\x68\\x3a")), hex(_crc8(b"\\x4e\\x85")))
+i2c = I2C(3)
+sensor = i2c.attach(HTU21D(temperature=24.686, humidity=32.338))
+
+
+def nack(f):
+    try:
+        f()
+        return "acked"
+    except OSError as e:
+        return "NACK %d" % e.errno
+
+
+# No hold master: refused until the conversion (50 ms) ends.
+i2c.writeto(0x40, b"\\xf3")
+print(nack(lambda: i2c.readfrom(0x40, 3)), nack(lambda: i2c.writeto(0x40, b"\\xe7")))
+time.sleep_ms(51)
+data = i2c.readfrom(0x40, 3)
+print(data.hex(), hex(sensor.code(False)), nack(lambda: i2c.readfrom(0x40, 3)))
+# Hold master: the read waits for the conversion (16 ms).
+t = time.ticks_us()
+i2c.writeto(0x40, b"\\xe5")
+data = i2c.readfrom(0x40, 2)
+print(data.hex(), hex(sensor.code(True)), time.ticks_diff(time.ticks_us(), t) >= 16000)
+# The user register: resolution and heater written, the rest kept; a soft reset restores it.
+print(i2c.readfrom_mem(0x40, 0xE7, 1)[0])
+i2c.writeto(0x40, b"\\xe6\\xff")
+print(i2c.readfrom_mem(0x40, 0xE7, 1)[0], hex(sensor.code(False)))
+i2c.writeto(0x40, b"\\xfe")
+print(nack(lambda: i2c.readfrom_mem(0x40, 0xE7, 1)))
+time.sleep_ms(16)
+print(i2c.readfrom_mem(0x40, 0xE7, 1)[0], i2c.writeto(0x40, b"\\x12"))
+"""
+
+
+def test_model_follows_the_datasheet(board):
+    assert board.output(MODEL).splitlines() == [
+        "0x79 0x7c 0x6b",
+        "NACK 19 NACK 19",
+        "68381e 0x6838 NACK 19",
+        "4e82 0x4e82 True",
+        "2",
+        "135 0x6840",
+        "NACK 19",
+        "6 0",
+    ]
