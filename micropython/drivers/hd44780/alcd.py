@@ -117,7 +117,7 @@ class LCD:
         self._e(0)  # the controller latches the nibble on this falling edge
 
     def _send(self, bits, rs=0, busy=_EXEC_US, eight=False):
-        # Spin out the last instruction's execution time (at most _EXEC_US after a yield).
+        # Spin out what is left of the last instruction's execution time (_EXEC_US at most).
         while ticks_diff(ticks_us(), self._t) < self._busy:
             pass
         self._rs(rs)
