@@ -576,7 +576,7 @@ def test_gather_2019_example(board, runtime):
         """
         import asyncio, asyn
 
-        TICK = 0.15
+        TICK = 0.25  # half a tick (125 ms) of room for a stalled host
 
         async def double_later(n):
             for _ in range(6):

@@ -654,18 +654,7 @@ def test_timers_cross_the_weekly_wrap_without_latency(board):
 
 
 # ---------------------------------------------------------------------------------------------
-# Package: README example, manifest and index
-
-
-def readme_example():
-    text = (PACKAGE / "README.md").read_text()
-    return re.findall(r"```python\n(.*?)```", text, re.S)[0]
-
-
-def test_readme_example(board):
-    out = board.output(SIM + readme_example()).splitlines()
-    assert out[:2] == ["Running on Pyboard 1.x", "Low power mode is ON."]
-    assert out[2:] == ["tick"] * 5 + ["RTC timebase: True, stopped: True"]
+# Package: manifest and index (tests/docs runs the README example)
 
 
 def fast_io_version():
