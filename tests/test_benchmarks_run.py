@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-LOOP_BENCHES = ("step", "timer", "socket", "cancel", "garbage", "starvation", "ram")
+LOOP_BENCHES = (
+    "step",
+    "timer",
+    "socket",
+    "cancel",
+    "garbage",
+    "starvation",
+    "ram",
+    "idle",
+    "echo",
+)
 OTHER_BENCHES = ("primitives", "gps")  # bench_switch and bench_nec: their drivers' tests
 
 

@@ -228,3 +228,140 @@ print("done")
         loop="fast_io",
     )
     assert out.strip() == "done"
+
+
+def test_first_sleep_with_the_heap_locked(board, loop):
+    # Tasks made before the lock sleep for the first time with the heap locked (their timer
+    # nodes were made with them), as on the built-in.
+    out = board.output(
+        """
+import asyncio
+import micropython
+
+async def child(n):
+    await asyncio.sleep_ms(n)
+
+async def main():
+    asyncio.create_task(child(1))
+    asyncio.create_task(child(20))
+    micropython.heap_lock()
+    try:
+        await asyncio.sleep_ms(5)
+    finally:
+        micropython.heap_unlock()
+    print("done")
+
+asyncio.run(main())
+""",
+        loop=loop,
+    )
+    assert out.strip() == "done"
+
+
+def test_first_waits_with_the_heap_locked(board):
+    # A task's first wait on an Event, a Lock, a ThreadSafeFlag, a stream, and its first
+    # timeout (the deadline sleep of wait_for), all with the heap locked: nothing made on the
+    # first wait. The loop's I/O queue and the stream are known from an earlier wait.
+    out = board.output(
+        """
+import asyncio
+import fast_io.funcs
+import micropython
+from machine_sim.loopback import socket_pair
+
+a, b = socket_pair()
+a.setblocking(False)
+buf = bytearray(1)
+ev = asyncio.Event()
+lock = asyncio.Lock()
+flag = asyncio.ThreadSafeFlag()
+
+deadline_ms = fast_io.funcs._deadline_ms
+io = asyncio.core._io_queue()
+
+# Calls nothing that makes a coroutine: that would allocate
+async def waiter(first):
+    await ev.wait()
+    await lock.acquire()
+    lock.release()
+    if first:  # one task at a time may wait on a flag or a stream
+        await flag.wait()
+        yield io.queue_read(a)
+        a.readinto(buf)
+    await deadline_ms(2)
+
+async def set_flag():
+    await asyncio.sleep_ms(2)  # the loop idles on the flag meanwhile
+    flag.set()
+
+async def main():
+    b.send(b"x")
+    yield io.queue_read(a)  # the stream's entry exists from now on
+    a.readinto(buf)
+    asyncio.create_task(set_flag())
+    await flag.wait()  # the flag is known to the loop from now on
+    tasks = [asyncio.create_task(waiter(i == 0)) for i in range(3)]
+    micropython.heap_lock()
+    try:
+        await asyncio.sleep_ms(5)  # the waiters queue on the event
+        await lock.acquire()
+        ev.set()
+        await asyncio.sleep_ms(5)  # ... then on the lock
+        lock.release()
+        await asyncio.sleep_ms(5)  # ... then on the flag
+        flag.set()
+        await asyncio.sleep_ms(5)
+        b.send(b"x")
+        await asyncio.sleep_ms(5)
+        await asyncio.sleep_ms(5)  # the deadline sleeps
+    finally:
+        micropython.heap_unlock()
+    print(sum(t.done() for t in tasks))
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.strip() == "3"
+
+
+def test_streams_not_waited_on_leave_the_poller(board):
+    # 40 streams waited on once each, then one stream waited on: the poller holds the waited
+    # stream and at most a few idle ones (their count bounded by the waited ones), not every
+    # stream ever waited on. Each poll then costs in proportion to the streams waited on now.
+    out = board.output(
+        """
+import asyncio
+from machine_sim.loopback import socket_pair
+
+pairs = [socket_pair() for _ in range(40)]
+buf = bytearray(1)
+
+async def read(s):
+    yield asyncio.core._io_queue().queue_read(s)
+    s.readinto(buf)
+
+async def main():
+    for a, b in pairs:
+        a.setblocking(False)
+        b.send(b"x")
+        await read(a)
+    a, b = pairs[0]
+    t = asyncio.create_task(read(a))
+    await asyncio.sleep_ms(10)
+    q = asyncio.core._io
+    print(q.polled, len(q.map) <= 1 + 8)
+    b.send(b"x")
+    await t
+    # Cancelling a reader takes it off its stream alone
+    t = asyncio.create_task(read(pairs[1][0]))
+    await asyncio.sleep_ms(10)
+    t.cancel()
+    await asyncio.sleep_ms(10)
+    print(q.polled, q.active, t.done())
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.split() == ["1", "True", "0", "0", "True"]

@@ -16,7 +16,7 @@
 
 import sys
 from collections import deque
-from time import sleep_ms as _sleep_ms
+from select import poll as _poll
 
 try:
     # The low-power timebase (package uasyncio-lowpower), when the application enabled it
@@ -145,11 +145,10 @@ def _due(now):
 
 
 # Put task t to sleep until when: on the timer heap, or on another heap (low priority), with
-# data as what it waits on (whose remove() takes it off, for cancel()).
+# data as what it waits on (whose remove() takes it off, for cancel()). The task's heap node
+# was made with the task, so a first sleep allocates nothing.
 def _sleep_until(t, when, data=_Sleeping, heap=None):
     n = t._node
-    if n is None:
-        n = t._node = _spare.pop() if _spare else _Node(None)
     if heap is None:
         heap = _timers
     heap.push(n, when)
@@ -263,21 +262,36 @@ class TaskQueue:
 
 
 _task_count = 0
-_spare = []  # Heap nodes of finished tasks
+# Heap nodes of finished tasks, for the next tasks made: a chain through their data (a list
+# that shrinks on pop() would allocate, which fails with the heap locked)
+_spare = None
+_n_spare = 0
 _SPARE_NODES = const(16)
+
+
+def _new_node():
+    global _spare, _n_spare
+    n = _spare
+    if n is None:
+        return _Node(None)
+    _spare = n.data
+    _n_spare -= 1
+    return n
 
 
 # A coroutine run by the scheduler; awaiting it gives its result, cancel() stops it.
 class Task:
-    # Defaults kept in the class: an instance holds them only once set (RAM per task)
-    _node = None  # Timer heap node, made on the first timed sleep
-    _next = None  # Link in a TaskQueue
-    _name = None  # Name, given or made by the first get_name()
+    _name = None  # Name, given or made by the first get_name(): kept in the class until then
 
     def __init__(self, coro, name=None):
         self.coro = coro
         self.data = None  # What it waits on (a queue), or the exception to throw into it
         self.state = True  # None, False, True, a callable, or a TaskQueue of waiting tasks
+        # Set here, so that the task's first sleep or wait allocates nothing: its timer heap
+        # node (made now, or one of a finished task), and its link in a TaskQueue (an
+        # attribute set later could grow the instance's table).
+        self._node = _new_node()
+        self._next = None
         if name is not None:
             self._name = name
 
@@ -370,7 +384,7 @@ def all_tasks():
 # Runs tasks until main_task (a task, or an awaitable run as one) ends, returning its result;
 # with no main_task, until nothing is left to run or to wake.
 def run_until_complete(main_task=None):
-    global cur_task
+    global cur_task, _spare, _n_spare
     if main_task is not None:
         main_task = _as_task(main_task)
     # Built once here: a tuple written in an except clause would be allocated at every step.
@@ -406,11 +420,11 @@ def run_until_complete(main_task=None):
                     return  # main_task (if any) has ended
                 # Nothing could wake the scheduler, but it may not exit either: keep
                 # running (as the built-in asyncio does) so a debugger can look in.
-                _sleep_ms(3)
+                _idle_wait(3)
             elif _io is None or not _io.active:
                 dt = _idle_ms()
                 if dt > 0:
-                    _sleep_ms(dt)
+                    _idle_wait(dt)
             continue
 
         # One step; whatever the task awaits next queues it again
@@ -436,11 +450,14 @@ def run_until_complete(main_task=None):
             if not _tasks:
                 # Release the table a burst of tasks grew (clearing allocates nothing).
                 _tasks.clear()
-            if t._node is not None:
-                # Its heap node serves the next task that sleeps
-                if len(_spare) < _SPARE_NODES:
-                    _spare.append(t._node)
+            n = t._node
+            if n is not None:
+                # Its heap node serves the next task made
                 t._node = None
+                if _n_spare < _SPARE_NODES:
+                    n.data = _spare
+                    _spare = n
+                    _n_spare += 1
             # Task states: True running, a TaskQueue of awaiters, or a done-callback; after the
             # end None (outcome unclaimed) or False (claimed).
             st = t.state
@@ -486,6 +503,19 @@ def run_until_complete(main_task=None):
                 t.data = er  # what awaiting the task returns or raises
             if main:
                 return er.value
+
+
+# Every task sleeps and no stream is waited on: block in the kernel until the next timer with
+# one poll of nothing, as the firmware's loop idles (on unix, time.sleep_ms() would wake every
+# 0.5 ms). The poller is made at import and its result tuple by a first ipoll, so idling
+# allocates nothing.
+_idle_poller = _poll()
+_idle_poller.ipoll(0)
+
+
+def _idle_wait(dt):
+    for _ in _idle_poller.ipoll(dt):
+        pass
 
 
 def _idle_ms():

@@ -2,8 +2,13 @@
 # MIT license
 #
 # Two kinds of stream:
-# - a stream with a file descriptor, or a native one, is registered with select.poll and
-#   stays registered between waits (with an empty mask), so waiting allocates nothing;
+# - a stream with a file descriptor, or a native one, is registered with select.poll while a
+#   task waits on it. When its last waiter leaves it stays registered (asking for nothing)
+#   until the streams kept so outnumber the waited ones by _IDLE_SLACK: a task that waits on
+#   the same stream again soon (a read loop) allocates nothing, while a poll costs in
+#   proportion to the streams waited on now, not to every stream ever waited on. Registering
+#   allocates (32 bytes for the poller's record on the unix port), so it happens only for a
+#   stream new to the poller or let go meanwhile;
 # - a Python stream driver (an io.IOBase with ioctl, such as ThreadSafeFlag) is asked for
 #   readiness by calling its ioctl at each scheduler pass. Polling such objects costs at least
 #   1 ms a poll on the unix port; asking them directly costs microseconds. When the loop is
@@ -18,18 +23,45 @@ _POLLPRI = const(2)
 _POLLOUT = const(4)
 _POLLERR = const(8)
 _POLLHUP = const(16)
+_ONESHOT = const(1)  # ipoll flag: an object reported ready asks for nothing afterwards
 _MP_STREAM_POLL = const(3)
 _MP_STREAM_GET_FILENO = const(10)
 _IDLE_REGS = const(8)  # Python drivers kept registered for idle waits with nobody waiting
+_IDLE_SLACK = const(8)  # Registered streams nobody waits on, beyond the waited ones
+_SPARE = const(8)  # Entries kept for reuse
 
 
-def _mask(sm):
+# The tasks waiting on one stream: a slot per direction, so one task may read a stream while
+# another writes it. It is the data of its waiting tasks: Task.cancel() calls remove().
+class _Entry:
+    def __init__(self):
+        self.rd = None  # Reader
+        self.pr = None  # Urgent-data reader
+        self.wr = None  # Writer
+        self.s = None  # The stream (the next spare entry while unused)
+        self.drv = False  # A Python driver, asked through its ioctl
+        self.pos = -1  # Index in IOQueue.idle while registered with nobody waiting
+
+    def remove(self, t):
+        # Take the task off the stream; a task using it the other way stays.
+        if self.rd is t:
+            self.rd = None
+        elif self.pr is t:
+            self.pr = None
+        elif self.wr is t:
+            self.wr = None
+        else:
+            return
+        core._io._left(self)
+
+
+def _mask(e):
     mask = 0
-    if sm[0] is not None:
+    if e.rd is not None:
         mask |= _POLLIN
-    if sm[1] is not None:
+    if e.pr is not None:
         mask |= _POLLPRI
-    if sm[2] is not None:
+    if e.wr is not None:
         mask |= _POLLOUT
     return mask
 
@@ -37,11 +69,14 @@ def _mask(sm):
 class IOQueue:
     def __init__(self):
         self.poller = select.poll()
-        # id(stream) -> entry [reader, urgent-data reader, writer, stream, is_driver]: a slot per
-        # direction, so one task may read a stream while another writes it.
-        self.map = {}
-        self.spare = []  # Recycled map entries
+        self.map = {}  # id(stream) -> _Entry, for streams registered or waited on
+        self.spare = None  # Chain of unused entries (linked through .s)
+        self.n_spare = 0
         self.polled = 0  # Streams in the poller with a waiting task
+        # Entries registered with nobody waiting: the first n_idle items. The list never
+        # shrinks (a list shrinking on pop() would allocate, failing with the heap locked).
+        self.idle = []
+        self.n_idle = 0
         self.drivers = []  # Entries of Python drivers with a waiting task
         self.active = 0  # Streams with a waiting task: the scheduler calls wait_io_event
         self.idle_poller = None  # Made on the first idle wait on a driver
@@ -49,11 +84,16 @@ class IOQueue:
 
     def _wait_on(self, s, idx):
         t = core.cur_task
-        sm = self.map.get(id(s))
-        new = sm is None
+        e = self.map.get(id(s))
+        new = e is None
         if new:
-            sm = self.spare.pop() if self.spare else [None, None, None, None, False]
-            sm[3] = s
+            e = self.spare
+            if e is None:
+                e = _Entry()
+            else:
+                self.spare = e.s
+                self.n_spare -= 1
+            e.s = s
             # A Python stream driver without a file descriptor is asked through its ioctl.
             driver = False
             if not hasattr(s, "fileno") and hasattr(s, "ioctl"):
@@ -61,23 +101,32 @@ class IOQueue:
                     driver = s.ioctl(_MP_STREAM_GET_FILENO, 0) < 0
                 except Exception:
                     driver = True
-            sm[4] = driver
-            self.map[id(s)] = sm
-        assert sm[idx] is None
-        if sm[0] is None and sm[1] is None and sm[2] is None:
+            e.drv = driver
+            self.map[id(s)] = e
+        if e.rd is None and e.pr is None and e.wr is None:
             # First waiter on this stream
             self.active += 1
-            if sm[4]:
-                self.drivers.append(sm)
+            if e.drv:
+                self.drivers.append(e)
             else:
                 self.polled += 1
-        sm[idx] = t
-        if not sm[4]:
+                if e.pos >= 0:
+                    self._unlist(e)
+        if idx == 0:
+            assert e.rd is None
+            e.rd = t
+        elif idx == 1:
+            assert e.pr is None
+            e.pr = t
+        else:
+            assert e.wr is None
+            e.wr = t
+        if not e.drv:
             if new:
-                self.poller.register(s, _mask(sm))
+                self.poller.register(s, _mask(e))
             else:
-                self.poller.modify(s, _mask(sm))
-        t.data = self  # cancel() calls remove()
+                self.poller.modify(s, _mask(e))
+        t.data = e  # cancel() calls e.remove()
         return core._Q
 
     def queue_read(self, s):
@@ -89,73 +138,112 @@ class IOQueue:
     def queue_write(self, s):
         return self._wait_on(s, 2)
 
-    def _drop(self, sm):
-        # Forget a stream nobody waits on.
-        del self.map[id(sm[3])]
-        if not sm[4]:
-            self.poller.unregister(sm[3])
-        sm[3] = None
-        self.spare.append(sm)
+    def _unlist(self, e):
+        # Take e off the idle list: the last item fills its place.
+        idle = self.idle
+        i = e.pos
+        n = self.n_idle - 1
+        last = idle[n]
+        idle[i] = last
+        last.pos = i
+        idle[n] = None
+        self.n_idle = n
+        e.pos = -1
 
-    def _idle(self, sm):
-        # The last waiter left the stream.
+    def _drop(self, e):
+        # Forget a stream nobody waits on.
+        s = e.s
+        del self.map[id(s)]
+        if not e.drv:
+            self.poller.unregister(s)
+        e.s = None
+        if self.n_spare < _SPARE:
+            e.s = self.spare
+            self.spare = e
+            self.n_spare += 1
+
+    def _sweep(self):
+        # Let go of the registered streams nobody waits on (called when they outnumber the
+        # waited ones: amortized, each costs one step of this loop).
+        idle = self.idle
+        for i in range(self.n_idle):
+            e = idle[i]
+            idle[i] = None
+            e.pos = -1
+            self._drop(e)
+        self.n_idle = 0
+
+    def _idle(self, e, asked=True):
+        # The last waiter left the stream (asked: its events are still asked of the poller).
         self.active -= 1
-        if sm[4]:
-            self.drivers.remove(sm)
-            self._drop(sm)
+        if e.drv:
+            self.drivers.remove(e)
+            self._drop(e)
         else:
             self.polled -= 1
             if core._in_order:
                 # As the built-in does: the poller then reports streams ready at once in the
                 # order of their latest waits.
-                self._drop(sm)
+                self._drop(e)
+                return
+            # Stays registered, asking for nothing: the next wait allocates nothing.
+            if asked:
+                self.poller.modify(e.s, 0)
+            e.pos = self.n_idle
+            if self.n_idle < len(self.idle):
+                self.idle[self.n_idle] = e
             else:
-                # Stays registered, with nothing asked: the next wait allocates nothing.
-                self.poller.modify(sm[3], 0)
+                self.idle.append(e)
+            self.n_idle += 1
+
+    def _left(self, e):
+        # A waiter left the stream without being woken (cancelled)
+        if e.rd is None and e.pr is None and e.wr is None:
+            self._idle(e)
+        elif not e.drv:
+            self.poller.modify(e.s, _mask(e))
 
     def forget(self, s):
         # The stream is closed: let it go if nobody waits on it.
-        sm = self.map.get(id(s))
-        if sm is not None and sm[0] is None and sm[1] is None and sm[2] is None:
-            self._drop(sm)
+        e = self.map.get(id(s))
+        if e is not None and e.rd is None and e.pr is None and e.wr is None:
+            if e.pos >= 0:
+                self._unlist(e)
+            self._drop(e)
 
     def remove(self, task):
-        # Take the task off its stream; a task using the same stream the other way stays.
-        for k in self.map:  # keys, not items(): no tuple per entry
-            sm = self.map[k]
-            for i in range(3):
-                if sm[i] is task:
-                    sm[i] = None
-                    if sm[0] is None and sm[1] is None and sm[2] is None:
-                        self._idle(sm)
-                    elif not sm[4]:
-                        self.poller.modify(sm[3], _mask(sm))
-                    return
+        # Kept for code that called it on the queue: the task's data is its stream's entry.
+        d = task.data
+        if isinstance(d, _Entry):
+            d.remove(task)
 
-    def _wake(self, sm, ev):
+    def _wake(self, e, ev):
         # Wake the tasks waiting for the events ev; an error or hang-up wakes all of them, so
         # none waits forever. Returns True when nobody waits any more.
         if ev & (_POLLERR | _POLLHUP):
             ev |= _POLLIN | _POLLPRI | _POLLOUT
-        for i in range(3):
-            t = sm[i]
-            if t is not None and ev & (_POLLIN, _POLLPRI, _POLLOUT)[i]:
-                sm[i] = None
-                t.data = None
-                if core._io_priority:
-                    core._expedite(t)
-                else:
-                    core._schedule(t)
-        return sm[0] is None and sm[1] is None and sm[2] is None
+        t = e.rd
+        if t is not None and ev & _POLLIN:
+            e.rd = None
+            _ready(t)
+        t = e.pr
+        if t is not None and ev & _POLLPRI:
+            e.pr = None
+            _ready(t)
+        t = e.wr
+        if t is not None and ev & _POLLOUT:
+            e.wr = None
+            _ready(t)
+        return e.rd is None and e.pr is None and e.wr is None
 
     def _ask_drivers(self):
         woke = False
         drivers = self.drivers
         i = 0
         while i < len(drivers):
-            sm = drivers[i]
+            e = drivers[i]
             try:
-                ev = sm[3].ioctl(_MP_STREAM_POLL, _mask(sm))
+                ev = e.s.ioctl(_MP_STREAM_POLL, _mask(e))
             except Exception:
                 # A failing driver wakes its tasks, which meet the error when they use it
                 ev = -1
@@ -163,8 +251,8 @@ class IOQueue:
                 woke = True
                 if ev < 0:
                     ev = _POLLERR
-                if self._wake(sm, ev):
-                    self._idle(sm)
+                if self._wake(e, ev):
+                    self._idle(e)
                     continue
             i += 1
         return woke
@@ -180,12 +268,12 @@ class IOQueue:
             for s in regs:
                 p.unregister(s)
             regs.clear()
-        for sm in self.drivers:
-            s = sm[3]
+        for e in self.drivers:
+            s = e.s
             if s in regs:
-                p.modify(s, _mask(sm))
+                p.modify(s, _mask(e))
             else:
-                p.register(s, _mask(sm))
+                p.register(s, _mask(e))
                 regs.append(s)
         for _ in p.ipoll(dt):
             break
@@ -203,14 +291,28 @@ class IOQueue:
                     return
                 # Both kinds waited on: poll the others, asking the drivers every ms.
                 dt = 1 if dt < 0 else min(dt, 1)
+        if self.n_idle > self.polled + _IDLE_SLACK:
+            self._sweep()
         if not self.polled:
             return
-        for s, ev in self.poller.ipoll(dt):
-            sm = self.map[id(s)]
-            if sm[0] is None and sm[1] is None and sm[2] is None:
+        # One-shot: a stream reported ready asks for nothing more until modified.
+        for s, ev in self.poller.ipoll(dt, _ONESHOT):
+            e = self.map[id(s)]
+            if e.rd is None and e.pr is None and e.wr is None:
                 # An error or hang-up on a stream nobody waits on: let it go.
-                self._drop(sm)
-            elif self._wake(sm, ev):
-                self._idle(sm)
+                if e.pos >= 0:
+                    self._unlist(e)
+                self._drop(e)
+            elif self._wake(e, ev):
+                self._idle(e, False)
             else:
-                self.poller.modify(s, _mask(sm))
+                self.poller.modify(s, _mask(e))
+
+
+def _ready(t):
+    # A task whose stream is ready: next, with I/O priority, else round-robin.
+    t.data = None
+    if core._io_priority:
+        core._expedite(t)
+    else:
+        core._schedule(t)

@@ -1,0 +1,89 @@
+# Echo throughput: an echo server and C clients in one process on loopback TCP. Each client
+# sends lines and checks every echo, 10,000 lines in all, split between the clients; figures
+# are messages per second of wall time and per second of the process's CPU time (less
+# sensitive to the host's other load), counted from when every client is connected, the best
+# of RUNS runs (a ratio above 1 means fast_io serves more). What it shows: the cost of an I/O wait and wake as the number of
+# streams grows (C = 1, 20, 100, 400: 2 C + 1 sockets). A wrong or missing echo fails the run.
+# "--quick" (the smoke test) runs tiny sizes.
+import asyncio
+import gc
+import sys
+import time
+
+QUICK = "--quick" in sys.argv
+LINES = 100 if QUICK else 10_000
+CLIENTS = (1, 5) if QUICK else (1, 20, 100, 400)
+RUNS = 1 if QUICK else 3
+HOST = "127.0.0.1"
+
+
+async def echo(reader, writer):
+    while True:
+        line = await reader.readline()
+        if not line:
+            break
+        writer.write(line)
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+
+async def client(port, n, go, wrong):
+    reader, writer = await asyncio.open_connection(HOST, port)
+    go[0] += 1  # connected
+    await go[1].wait()
+    for i in range(n):
+        line = b"client %d line %d\n" % (id(writer) & 0xFFFF, i)
+        writer.write(line)
+        await writer.drain()
+        if await reader.readline() != line:
+            wrong[0] += 1
+    writer.close()
+    await writer.wait_closed()
+
+
+async def serve():
+    # A free port: others may run beside this benchmark.
+    start = time.ticks_us() % 20000
+    for i in range(20000):
+        port = 30000 + (start + i) % 20000
+        try:
+            return port, await asyncio.start_server(echo, HOST, port, backlog=512)
+        except OSError:
+            pass
+    raise OSError("no free port")
+
+
+def cpu_ns():
+    with open("/proc/self/schedstat") as f:
+        return int(f.read().split()[0])
+
+
+async def measure(c):
+    port, server = await serve()
+    go = [0, asyncio.Event()]
+    wrong = [0]
+    n = LINES // c
+    tasks = [asyncio.create_task(client(port, n, go, wrong)) for _ in range(c)]
+    while go[0] < c:
+        await asyncio.sleep_ms(1)
+    t0, c0 = time.ticks_us(), cpu_ns()
+    go[1].set()
+    await asyncio.gather(*tasks)
+    dt = time.ticks_diff(time.ticks_us(), t0)
+    cpu = cpu_ns() - c0
+    server.close()
+    await server.wait_closed()
+    if wrong[0]:
+        raise AssertionError("%d wrong echoes at C=%d" % (wrong[0], c))
+    return n * c * 1_000_000 / dt, n * c * 1_000_000_000 / cpu
+
+
+for c in CLIENTS:
+    wall = cpu = 0
+    for _ in range(RUNS):
+        gc.collect()
+        w, p = asyncio.run(measure(c))
+        wall, cpu = max(wall, w), max(cpu, p)
+    print("RESULT echo_c%d_msgs_per_s %.0f msgs/s" % (c, wall))
+    print("RESULT echo_c%d_msgs_per_cpu_s %.0f msgs/s" % (c, cpu))
