@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-LOOP_BENCHES = ("step", "timer", "socket", "cancel", "garbage", "starvation", "ram")
+LOOP_BENCHES = ("step", "timer", "socket", "cancel", "garbage", "starvation", "ram", "links")
 
 
 def results(text):

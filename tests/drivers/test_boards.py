@@ -1,0 +1,72 @@
+"""machine_sim.boards: two simulated boards in one process, wired pins, a reset wire."""
+
+from harness import REPO
+
+WIRES = """
+import asyncio
+from machine_sim.boards import Board, wire
+
+log = []
+
+async def idle(board):
+    await asyncio.sleep(10)
+
+async def main():
+    a, b = Board("A", idle), Board("B", idle)
+    print(a.Pin(1) is b.Pin(1), a.Pin(1) is a.Pin(1))
+    w = wire(a.Pin(1, a.Pin.OUT, value=0), b.Pin(1, b.Pin.IN))
+    b.Pin(1).irq(lambda p: log.append(p.value()))
+    a.Pin(1)(1)
+    print(log)  # held while A runs
+    print(b.Pin(1)(), log)  # reading a wired pin lets the other board's handler run
+    a.Pin(1)(0)
+    await asyncio.sleep_ms(0)
+    await asyncio.sleep_ms(0)
+    print(log)  # or yielding to the loop
+    w.external(1)
+    print(b.Pin(1)(), w.level)
+    w.external(None)
+    print(b.Pin(1)(), w.level)
+    # Open drain with a pull-up: either side pulls the line low
+    wire(a.Pin(2, a.Pin.OPEN_DRAIN, value=1), b.Pin(2, b.Pin.IN, b.Pin.PULL_UP))
+    print(a.Pin(2)(), b.Pin(2)())
+    b.Pin(2).init(b.Pin.OPEN_DRAIN, value=0)
+    print(a.Pin(2)(), b.Pin(2)())
+    # Reset: B's tasks end, its pins float; on release its program starts again
+    wire(a.Pin(3, a.Pin.OUT, value=1), b.RESET)
+    b.start()
+    await asyncio.sleep_ms(10)
+    task = b._tasks[0]
+    a.Pin(3)(0)
+    await asyncio.sleep_ms(10)
+    print(task.done(), b.Pin(2).mode() == b.Pin.IN, a.Pin(2)(), b.boots)  # no pull-up now
+    a.Pin(3)(1)
+    await asyncio.sleep_ms(10)
+    print(len(b._tasks), b.boots)
+
+asyncio.run(main())
+"""
+
+
+def test_wires_and_reset(board, loop):
+    out = board.output(WIRES, loop=loop).splitlines()
+    assert out == [
+        "False True",
+        "[]",
+        "1 [1]",
+        "[1, 0]",
+        "1 1",
+        "0 0",
+        "1 1",
+        "0 0",
+        "True True 0 0",  # B's pull-up went with B
+        "1 1",
+    ]
+
+
+def test_readme_example(board, loop):
+    text = (REPO / "micropython" / "drivers" / "machine-sim" / "README.md").read_text()
+    section = text.split("## Two boards", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    expected = section.split("```text\n", 1)[1].split("```", 1)[0]
+    assert board.output(code, loop=loop) == expected
