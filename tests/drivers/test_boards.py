@@ -70,3 +70,40 @@ def test_readme_example(board, loop):
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     expected = section.split("```text\n", 1)[1].split("```", 1)[0]
     assert board.output(code, loop=loop) == expected
+
+
+OWNERS = """
+import asyncio
+from machine_sim.boards import Board, wire
+
+async def child(board):
+    await asyncio.sleep(10)
+
+async def prog_b(board):
+    asyncio.create_task(child(board))
+    await asyncio.sleep(10)
+
+async def prog_a(board):
+    rst = board.Pin("rst", board.Pin.OUT, value=1)
+    for _ in range(2):  # A resets B twice: B's program and the task it made end each time
+        await asyncio.sleep_ms(20)
+        rst(0)
+        await asyncio.sleep_ms(20)
+        rst(1)
+    await asyncio.sleep(10)
+
+async def main():
+    a, b = Board("A", prog_a), Board("B", prog_b)
+    wire(a.Pin("rst"), b.RESET)
+    a.start()
+    b.start()
+    await asyncio.sleep_ms(200)
+    print(b.boots, len(a._tasks), len([t for t in b._tasks if not t.done()]))
+
+asyncio.run(main())
+"""
+
+
+def test_a_board_owns_its_tasks_whoever_restarts_it(board, loop):
+    # B restarted by A's reset wire: B's tasks are B's, not A's (else they outlive B's reset)
+    assert board.output(OWNERS, loop=loop).split() == ["2", "1", "2"]

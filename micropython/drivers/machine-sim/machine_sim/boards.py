@@ -27,6 +27,7 @@ from . import pin as _pin
 from .loopback import socket_pair
 
 _boards = []
+_create = None  # the loop's own create_task
 _pending = []  # (pin, level, edge time): interrupts a wire brought, not yet serviced
 _flushing = False
 _bell = None  # (write end, read end): rings the loop when an interrupt is held
@@ -43,10 +44,11 @@ def _owner(task):
 def _hook(mod):
     # Tasks a board's task creates are the board's: wrap the loop's create_task (the module's,
     # its core's that gather and wait_for use, and the Loop object's).
-    core = sys.modules.get(mod.__name__ + ".core", mod)
-    create = core.create_task
-    if getattr(create, "_boards", False):
+    global _create
+    if _create is not None:
         return
+    core = sys.modules.get(mod.__name__ + ".core", mod)
+    _create = create = core.create_task
 
     def create_task(coro, *args):
         t = create(coro, *args)
@@ -59,7 +61,6 @@ def _hook(mod):
             b._own(t)
         return t
 
-    create_task._boards = True
     mod.create_task = core.create_task = create_task
     core.Loop.create_task = create_task
 
@@ -227,7 +228,8 @@ class Board:
     def start(self):
         """Run the board's program, ``main(board)``, as the board's first task."""
         if self._main is not None and not self._held:
-            self._own(asyncio.create_task(self._main(self)))
+            # The board's alone, whichever board's task (a reset wire's) starts it
+            self._own(_create(self._main(self)))
 
     def hold(self):
         """Hold the board in reset (as its RESET pin low does)."""
