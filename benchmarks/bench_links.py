@@ -1,4 +1,4 @@
-# Links between two boards (two simulated boards in one process, machine_sim.boards).
+# Links between two boards (two simulated boards in one process, machine_sim.boards): syncom.
 # - syncom_kbps: SynCom throughput, both ways at once (characters of 7 bits, per direction).
 # - syncom_rtt_ms: SynCom round trip of a short string (A sends, B echoes it).
 # Every bit needs a step of each board's task, so these measure the loop's step with the

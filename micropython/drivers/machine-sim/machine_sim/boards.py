@@ -1,23 +1,21 @@
 """Several simulated boards in one process, wired together: the two ends of a link.
 
 ``Board(name, main)`` is one board: ``board.Pin(id)`` names its pins (``Pin`` objects of its
-own, apart from another board's pin of the same id), ``board.I2C(id)`` its I2C buses (as
-``machine.I2C``) and ``board.pyb_I2C`` a Pyboard's ``pyb.I2C``, target (slave) mode included.
-Its program is ``main(board)``, a coroutine function: ``board.start()`` runs it as a task, and
-every task created by a task of the board (at any depth) is the board's too.
+own, apart from another board's pin of the same id). Its program is ``main(board)``, a
+coroutine function: ``board.start()`` runs it as a task, and every task created by a task of
+the board (at any depth) is the board's too.
 
 ``wire(pin, pin, ...)`` joins pins of any boards: a level one drives (an output, an open drain
 pulling low) is what the others read, with their pulls when nobody drives, and an edge fires
-their ``irq`` handlers. ``bus((board, id), (board, id), ...)`` makes I2C buses of several
-boards one bus. ``board.RESET`` is the board's reset input (pulled up): held low, the board
-stops (its tasks are cancelled, its pins float, its I2C targets leave the bus, its pending
-interrupts are dropped); released, its program starts again, and ``board.boots`` counts that.
+their ``irq`` handlers. ``board.RESET`` is the board's reset input (pulled up): held low, the
+board stops (its tasks are cancelled, its pins float, its pending interrupts are dropped);
+released, its program starts again, and ``board.boots`` counts that.
 
 One process has one CPU: a board runs while the others wait. An interrupt that a wire brings
-to another board is held until the board that caused it waits on the outside world (it reads
-a wired pin, waits in a blocking I2C call) or yields to the event loop; then the handler
-runs. So a handler never runs between two statements of the other board that no real peer
-could tell apart, and a board that busy-waits on a wire lets the other board's interrupts run.
+to another board is held until the board that caused it reads a wired pin or yields to the
+event loop; then the handler runs. So a handler never runs between two statements of the
+other board that no real peer could tell apart, and a board that busy-waits on a wire lets
+the other board's interrupts run.
 """
 
 import asyncio
@@ -198,7 +196,7 @@ def _pin_class(board):
 
 
 class Board:
-    """One simulated board: its pins, I2C buses, program and reset input."""
+    """One simulated board: its pins, program and reset input."""
 
     def __init__(self, name, main=None):
         global _bell
@@ -206,7 +204,6 @@ class Board:
         self._main = main
         self._tasks = []
         self._held = False
-        self._targets = []  # I2C targets (pyb.I2C in slave mode) on a bus
         self.boots = 0
         self.Pin = _pin_class(self)
         self.RESET = self.Pin("RESET", _pin.Pin.IN, _pin.Pin.PULL_UP)
@@ -240,9 +237,6 @@ class Board:
             t.cancel()
         self._tasks = []
         _pending[:] = [p for p in _pending if p[0]._board is not self]
-        for t in self._targets:
-            t._release()
-        self._targets = []
         prefix = self.name + "."
         for key, p in list(_pin._pins.items()):
             if isinstance(key, str) and key.startswith(prefix) and p is not self.RESET:
