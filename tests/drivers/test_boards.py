@@ -107,3 +107,69 @@ asyncio.run(main())
 def test_a_board_owns_its_tasks_whoever_restarts_it(board, loop):
     # B restarted by A's reset wire: B's tasks are B's, not A's (else they outlive B's reset)
     assert board.output(OWNERS, loop=loop).split() == ["2", "1", "2"]
+
+
+I2C_LINK = """
+import asyncio, errno, time
+from machine_sim.boards import Board, wire, bus
+
+log = []
+
+async def idle(board):
+    await asyncio.sleep(10)
+
+async def main():
+    a, b = Board("A", idle), Board("B", idle)
+    bus((a, 2), (b, 0))
+    target = a.pyb_I2C(2, a.pyb_I2C.SLAVE, addr=0x12)
+    ctrl = b.I2C(0)
+    print(ctrl.scan())
+    wire(a.Pin("sync", a.Pin.OUT, value=0), b.Pin(5, b.Pin.IN))
+
+    def handler(pin):  # B: the controller answers A's sync line in a soft IRQ
+        try:
+            if pin():
+                log.append(ctrl.readfrom(0x12, 5))
+            else:
+                ctrl.writeto(0x12, b"abc")
+        except OSError as e:
+            log.append(e.errno)
+
+    b.Pin(5).irq(handler)
+    a.Pin("sync")(1)
+    target.send(b"hello", timeout=200)  # blocks until B has read it
+    a.Pin("sync")(0)
+    print(target.recv(3, timeout=200), log)
+    t = time.ticks_ms()
+    try:
+        target.send(b"nobody", timeout=100)  # nobody reads
+    except OSError as e:
+        print("send", e.errno, 100 <= time.ticks_diff(time.ticks_ms(), t) < 1000)
+    try:
+        ctrl.readfrom(0x12, 2)  # A is not in send(): the controller times out
+    except OSError as e:
+        print("read", e.errno)
+    b.Pin(5).irq(lambda p: log.append(ctrl.readfrom(0x12, 2)), b.Pin.IRQ_RISING)
+    try:
+        a.Pin("sync")(1)
+        target.send(b"xyz", timeout=100)  # the controller takes 2 of 3 bytes
+    except OSError as e:
+        print("short", e.errno, log[-1])
+    a.hold()  # a reset takes the target off the bus
+    print(ctrl.scan())
+
+asyncio.run(main())
+"""
+
+
+def test_i2c_bus_between_boards_with_a_pyb_target(board, loop):
+    # pyb.I2C in slave mode: send() and recv() block until the controller on the other board
+    # (here in a soft IRQ on a wired pin) reads or writes, or their timeout passes.
+    assert board.output(I2C_LINK, loop=loop).splitlines() == [
+        "[18]",
+        "bytearray(b'abc') [b'hello']",
+        "send 110 True",
+        "read 110",
+        "short 5 b'xy'",
+        "[]",
+    ]

@@ -8,19 +8,31 @@ the board (at any depth) is the board's too.
 ``wire(pin, pin, ...)`` joins pins of any boards: a level one drives (an output, an open drain
 pulling low) is what the others read, with their pulls when nobody drives, and an edge fires
 their ``irq`` handlers. ``board.RESET`` is the board's reset input (pulled up): held low, the
-board stops (its tasks are cancelled, its pins float, its pending interrupts are dropped);
-released, its program starts again, and ``board.boots`` counts that.
+board stops (its tasks are cancelled, its pins float, its pending interrupts are dropped, its
+I2C targets leave the bus); released, its program starts again, and ``board.boots`` counts it.
+
+``board.I2C(id)`` is the board's ``machine.I2C``; ``bus((board, id), ...)`` joins buses of
+several boards into one. ``board.pyb_I2C(bus, mode, addr=0x12)`` is a Pyboard's ``pyb.I2C``:
+``MASTER``, or ``SLAVE``, a target at ``addr`` whose ``send(buf, timeout=5000)`` and
+``recv(n_or_buf, timeout=5000)`` block until a controller reads (all of) ``buf`` or writes
+the bytes asked for; ``OSError(ETIMEDOUT)`` when the timeout passes, ``EIO`` when the
+controller took or gave too few. A controller that reads or writes while no ``send()`` or
+``recv()`` waits gets ``ETIMEDOUT`` (the target stretched the clock).
 
 One process has one CPU: a board runs while the others wait. An interrupt that a wire brings
 to another board is held until the board that caused it reads a wired pin or yields to the
-event loop; then the handler runs. So a handler never runs between two statements of the
+event loop; then the handler runs (a blocked ``send()``/``recv()`` reads the bus so). So a handler never runs between two statements of the
 other board that no real peer could tell apart, and a board that busy-waits on a wire lets
 the other board's interrupts run.
 """
 
 import asyncio
+import errno
 import sys
+import time
 
+from . import clock
+from . import i2c as _i2c
 from . import pin as _pin
 from .loopback import socket_pair
 
@@ -156,6 +168,114 @@ def wire(*pins):
     return Wire(list(pins))
 
 
+def bus(*ends):
+    """Make the I2C buses ``(board, id), ...`` one bus (the boards' SCL and SDA wired)."""
+    devices = {}
+    for board, id in ends:
+        key = "%s.%s" % (board.name, id)
+        devices.update(_i2c._buses.get(key, {}))
+        _i2c._buses[key] = devices
+    return devices
+
+
+class _Target(_i2c.I2CDevice):
+    # A pyb.I2C in slave mode as the controller sees it: a read takes what a blocked send()
+    # offers, a write fills a blocked recv(); at any other time the target stretches the
+    # clock until the controller gives up (ETIMEDOUT).
+    def __init__(self, addr):
+        super().__init__(addr)
+        self.tx = None  # bytes a send() offers
+        self.rx = None  # bytes a recv() waits for (how many: self.want)
+        self.want = 0
+        self.taken = -1  # what the controller took or gave; -1: nothing yet
+
+    def read(self, nbytes):
+        tx = self.tx
+        if tx is None or self.taken >= 0 or nbytes > len(tx):
+            raise OSError(errno.ETIMEDOUT)
+        self.taken = nbytes
+        return tx[:nbytes]
+
+    def write(self, data):
+        if self.rx is None or self.taken >= 0:
+            raise OSError(errno.ETIMEDOUT)
+        n = min(len(data), self.want)
+        self.rx[:n] = data[:n]
+        self.taken = n
+        return n
+
+
+class _PybI2C:
+    # pyb.I2C(bus, mode, addr=0x12, ...) of one board: MASTER as machine.I2C does it; SLAVE
+    # with the blocking send()/recv() of the firmware, each with its timeout (ms).
+    MASTER = const(0)
+    SLAVE = const(1)
+
+    def __init__(self, board, bus, mode=MASTER, addr=0x12, **kw):
+        self._board = board
+        self._mode = mode
+        self._bus = _i2c.I2C("%s.%s" % (board.name, bus))
+        self._target = None
+        if mode == _PybI2C.SLAVE:
+            self._target = self._bus.attach(_Target(addr))
+
+    def deinit(self):
+        if self._target is not None:
+            self._bus.detach(self._target.addr)
+            self._target = None
+
+    def _wait(self, t, timeout):
+        # Blocked, the board looks at the bus: the other boards' interrupts run meanwhile.
+        t0 = clock._real_us()
+        while t.taken < 0:
+            _flush()
+            if time.ticks_diff(clock._real_us(), t0) >= timeout * 1000:
+                raise OSError(errno.ETIMEDOUT)
+            if self._target is not t:
+                raise OSError(errno.EIO)  # the board was reset
+
+    def send(self, send, addr=0, timeout=5000):
+        t = self._target
+        if t is None:
+            return self._bus.writeto(addr, bytes([send]) if isinstance(send, int) else send)
+        t.tx = bytes([send]) if isinstance(send, int) else bytes(send)
+        t.taken = -1
+        try:
+            self._wait(t, timeout)
+            if t.taken != len(t.tx):
+                raise OSError(errno.EIO)  # the controller stopped reading early
+        finally:
+            t.tx = None
+
+    def recv(self, recv, addr=0, timeout=5000):
+        t = self._target
+        buf = bytearray(recv) if isinstance(recv, int) else recv
+        if t is None:
+            self._bus.readfrom_into(addr, buf)
+            return buf
+        t.rx = buf
+        t.want = len(buf)
+        t.taken = -1
+        try:
+            self._wait(t, timeout)
+            if t.taken != len(buf):
+                raise OSError(errno.EIO)  # the controller wrote too few bytes
+        finally:
+            t.rx = None
+        return buf
+
+
+def _pyb_i2c_class(board):
+    class PybI2C(_PybI2C):
+        """The board's ``pyb.I2C(bus, mode, addr)``: ``MASTER``, or ``SLAVE`` (a target)."""
+
+        def __init__(self, bus, mode=_PybI2C.MASTER, addr=0x12, **kw):
+            _PybI2C.__init__(self, board, bus, mode, addr, **kw)
+            board._i2cs.append(self)
+
+    return PybI2C
+
+
 def _pin_class(board):
     class BoardPin(_pin.Pin):
         def __new__(cls, id, *args, **kw):
@@ -196,7 +316,7 @@ def _pin_class(board):
 
 
 class Board:
-    """One simulated board: its pins, program and reset input."""
+    """One simulated board: its pins, I2C buses, program and reset input."""
 
     def __init__(self, name, main=None):
         global _bell
@@ -207,6 +327,8 @@ class Board:
         self.boots = 0
         self.Pin = _pin_class(self)
         self.RESET = self.Pin("RESET", _pin.Pin.IN, _pin.Pin.PULL_UP)
+        self._i2cs = []  # its pyb.I2C objects (a reset takes their targets off the bus)
+        self.pyb_I2C = _pyb_i2c_class(self)
         _boards.append(self)
         _hook(sys.modules["asyncio"])
         if _bell is None:
@@ -217,6 +339,10 @@ class Board:
 
     def __repr__(self):
         return "Board(%r)" % self.name
+
+    def I2C(self, id=0, **kw):
+        """The board's ``machine.I2C(id)`` (join it to other boards' with ``bus()``)."""
+        return _i2c.I2C("%s.%s" % (self.name, id), **kw)
 
     def _own(self, task):
         self._tasks = [t for t in self._tasks if not t.done()]
@@ -237,6 +363,9 @@ class Board:
             t.cancel()
         self._tasks = []
         _pending[:] = [p for p in _pending if p[0]._board is not self]
+        for i2c in self._i2cs:
+            i2c.deinit()
+        self._i2cs = []
         prefix = self.name + "."
         for key, p in list(_pin._pins.items()):
             if isinstance(key, str) and key.startswith(prefix) and p is not self.RESET:
