@@ -18,6 +18,7 @@ LOOP_BENCHES = (
     "ram",
     "idle",
     "echo",
+    "links",
 )
 OTHER_BENCHES = ("primitives", "gps")  # bench_switch and bench_nec: their drivers' tests
 
