@@ -169,3 +169,41 @@ def test_lowpower(board):
         "button",
         "stopped True woken by the button 1",
     ]
+
+
+def test_sensor_display(board, loop):
+    out = run(
+        board,
+        loop,
+        "sensor_display",
+        """
+        import asyncio
+        from machine import I2C
+        from machine_sim.hd44780 import HD44780
+        from machine_sim.htu21d import HTU21D as Sensor
+        from alcd import PINLIST
+
+        async def scenario():
+            glass = HD44780(PINLIST, 16, 2)
+            i2c = I2C(1)
+            i2c.attach(Sensor(temperature=24.7, humidity=32.3))
+            # readings done at ~70 and ~630 ms, screens at ~70, 470, 870 and 1270 ms; the
+            # sensor unplugged at 750 ms, the attempt at ~1130 ms fails
+            main = sensor_display.main(i2c, screens=4, refresh_ms=400, read_s=0.5)
+            task = asyncio.create_task(main)
+            await asyncio.sleep_ms(750)
+            i2c.detach(0x40)
+            await task
+            await asyncio.sleep_ms(100)
+            print(glass.screen(), glass.violations())
+
+        asyncio.run(scenario())
+        """,
+    )
+    assert out == [
+        " 24.7C  32.3%RH|age 0s err 0",
+        " 24.7C  32.3%RH|age 0s err 0",
+        " 24.7C  32.3%RH|age 0s err 0",
+        " 24.7C  32.3%RH|age 0s err 1",
+        "[' 24.7C  32.3%RH ', 'age 0s err 1    '] []",
+    ]
