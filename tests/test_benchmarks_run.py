@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-LOOP_BENCHES = ("step", "timer", "socket", "cancel", "garbage", "starvation", "ram", "links")
+LOOP_BENCHES = (
+    "step",
+    "timer",
+    "socket",
+    "cancel",
+    "garbage",
+    "starvation",
+    "ram",
+    "links",
+    "asi2c",
+)
 
 
 def results(text):
