@@ -19,6 +19,7 @@ LOOP_BENCHES = (
     "idle",
     "echo",
     "links",
+    "asi2c",
 )
 OTHER_BENCHES = ("primitives", "gps")  # bench_switch and bench_nec: their drivers' tests
 
