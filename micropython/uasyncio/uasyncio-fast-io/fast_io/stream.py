@@ -80,7 +80,8 @@ class Stream:
             part = s.readline()  # returns what is buffered, never waits
             if part is None:
                 continue
-            line += part
+            # Most lines come whole: then no copy is made
+            line = line + part if line else part
             # An empty part is EOF; 10 is the newline byte.
             if not part or line[-1] == 10:
                 return line
