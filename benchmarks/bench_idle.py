@@ -2,13 +2,15 @@
 # so the loop has nothing to run most of the time. Figures per second of wall time: the CPU
 # time the process used (/proc/self/schedstat, else /proc/self/stat), and its voluntary context
 # switches (/proc/self/status: each time it blocked and was woken). On a battery board the
-# idle path is the power bill. "--quick" (the smoke test) runs tiny sizes.
+# idle path is the power bill. benchmarks/run.py runs it ROUNDS times per loop, the loops taking
+# turns, and reports medians. "--quick" (the smoke test) runs tiny sizes.
 import asyncio
 import sys
 import time
 
 TASKS = 10
 PERIOD_MS = 250
+ROUNDS = 3
 RUN_MS = 300 if "--quick" in sys.argv else 2300
 
 

@@ -12,8 +12,14 @@ This script prints the two figures side by side with their ratio (fast_io / buil
 ratio below 1 means fast_io takes less time or memory. A bench that needs both loops in one
 process (``import fast_io`` beside ``import asyncio``) may print ``RESULT`` lines with the
 loop named in the metric; they are shown as printed.
+
+A bench whose source has a line ``ROUNDS = <n>`` runs n times on each loop, the loops taking
+turns (built-in, fast_io, built-in, ...), so a burst of load on the host falls on both alike;
+each figure is then the median of its n values.
 """
 
+import re
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -37,16 +43,32 @@ def fmt(value):
     return f"{value:.4g}"
 
 
+def median(rounds):
+    # Each metric's median over the rounds (a metric missing from some rounds: over the rest).
+    out = {}
+    for metric, (_, unit) in rounds[0].items():
+        values = [r[metric][0] for r in rounds if metric in r]
+        out[metric] = (statistics.median(values), unit)
+    return out
+
+
 def run_bench(board, path):
     code = path.read_text()
-    runs = {}
-    for loop in ("asyncio", "fast_io"):
-        proc = board.run(code, loop=loop, path=[HERE], timeout=600, check=False)
-        if proc.returncode:
-            print(f"{path.name} failed on {loop}:\n{proc.stdout}{proc.stderr}")
-            return False
-        runs[loop] = results(proc.stdout)
-    print(f"\n{path.stem}")
+    found = re.search(r"^ROUNDS = (\d+)", code, re.M)
+    rounds = int(found.group(1)) if found else 1
+    runs = {"asyncio": [], "fast_io": []}
+    for _ in range(rounds):
+        for loop in runs:
+            proc = board.run(code, loop=loop, path=[HERE], timeout=600, check=False)
+            if proc.returncode:
+                print(f"{path.name} failed on {loop}:\n{proc.stdout}{proc.stderr}")
+                return False
+            runs[loop].append(results(proc.stdout))
+    runs = {loop: median(r) for loop, r in runs.items()}
+    print(
+        f"\n{path.stem}"
+        + (f" (median of {rounds} rounds, loops alternating)" if rounds > 1 else "")
+    )
     print(f"  {'metric':40} {'built-in':>12} {'fast_io':>12} {'ratio':>7}  unit")
     for metric, (base, unit) in runs["asyncio"].items():
         fast = runs["fast_io"].get(metric, (float("nan"), unit))[0]

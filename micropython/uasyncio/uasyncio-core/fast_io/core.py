@@ -398,9 +398,14 @@ def run_until_complete(main_task=None):
             _due(ticks())
         if _lp is not None:
             _lp.admit()
-        if _io is not None and _io.active and not (polled and _ready):
-            _io.wait_io_event(0 if (_ready or _urgent) else _idle_ms())
-            polled = True
+        # Expedited tasks pending after a poll run before the next one: a poll finds nothing
+        # new that would run ahead of them.
+        if _io is not None and _io.active:
+            if not polled:
+                _io.wait_io_event(0 if (_ready or _urgent) else _idle_ms())
+                polled = True
+            elif not (_ready or _urgent):
+                _io.wait_io_event(_idle_ms())
         # Expedited tasks first (woken by I/O, cancelled, timed out), then round-robin.
         if _urgent:
             t = _urgent.popleft()
