@@ -20,14 +20,15 @@ EPOCH = "1700000000"
 MPREMOTE = shutil.which("mpremote", path=str(Path(sys.executable).parent)) or "mpremote"
 
 
-def build(repo, out, check=True, args=(), env=(), user=()):
+def build(repo, out, check=True, args=(), env=(), user=(), script=BUILD_INDEX):
     """Run the real ``build_index.py --out`` on ``repo``; return the CompletedProcess.
 
-    ``env`` adds to the environment; ``user`` is a command prefix to run it as another user.
+    ``env`` adds to the environment; ``user`` is a command prefix to run it as another user;
+    ``script`` a copy of the builder that user can read.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **dict(env)}
     proc = subprocess.run(
-        [*user, sys.executable, str(BUILD_INDEX), "--repo", str(repo), "--out", str(out), *args],
+        [*user, sys.executable, str(script), "--repo", str(repo), "--out", str(out), *args],
         capture_output=True,
         text=True,
         env=env,

@@ -249,6 +249,17 @@ def shared_tmp():
     shutil.rmtree(path)
 
 
+def reachable_builder(folder):
+    """The builder and mpy-cross copied into ``folder``: the repository (a fresh clone's folder
+    may be private to root) need not be readable by the unprivileged user."""
+    tools = folder / "tools"
+    tools.mkdir()
+    for module in ("build_index.py", "manifest.py", "index_page.py"):
+        shutil.copy(BUILD_INDEX.parent / module, tools / module)
+    mpy_cross = shutil.copy(build_index.find_mpy_cross(), folder / "mpy-cross")
+    return tools / "build_index.py", ["--mpy-cross", str(mpy_cross)]
+
+
 @pytest.mark.parametrize("read_only", ["parent", "index", "index/file"])
 def test_read_only_folder(shared_tmp, read_only):
     repo = SourceRepo(shared_tmp / "repo")
@@ -256,7 +267,7 @@ def test_read_only_folder(shared_tmp, read_only):
     parent = shared_tmp / "site"
     out = parent / "index"
     parent.mkdir()
-    args = ["--mpy-cross", build_index.find_mpy_cross()]
+    script, args = reachable_builder(shared_tmp)
     if read_only == "parent":
         parent.chmod(0o555)
     else:
@@ -268,7 +279,7 @@ def test_read_only_folder(shared_tmp, read_only):
         (parent / read_only).chmod(0o555)
     folder = parent / read_only if read_only != "parent" else parent
     before = tree_hashes(parent)
-    proc = build(repo.root, out, check=False, args=args, user=AS_USER)
+    proc = build(repo.root, out, check=False, args=args, user=AS_USER, script=script)
     one_line_refusal(proc, f"cannot write in {folder} (permission denied)")
     assert tree_hashes(parent) == before
     assert sorted(p.name for p in parent.iterdir()) == ([] if read_only == "parent" else ["index"])
