@@ -326,9 +326,10 @@ asyncio.run(main())
 
 
 def test_streams_not_waited_on_leave_the_poller(board):
-    # 40 streams waited on once each, then one stream waited on: the poller holds the waited
-    # stream and at most a few idle ones (their count bounded by the waited ones), not every
-    # stream ever waited on. Each poll then costs in proportion to the streams waited on now.
+    # 40 streams waited on once each, then one stream waited on while the loop polls on: the
+    # poller soon holds the waited stream alone (the idle ones are parked after one to two
+    # check periods of 16 polls), not every stream ever waited on. Each poll then costs in
+    # proportion to the streams waited on now. A parked stream waited on again works.
     out = board.output(
         """
 import asyncio
@@ -341,18 +342,28 @@ async def read(s):
     yield asyncio.core._io_queue().queue_read(s)
     s.readinto(buf)
 
+async def spin(n):
+    for _ in range(n):
+        await asyncio.sleep_ms(0)  # a poll between two of these steps
+
 async def main():
     for a, b in pairs:
         a.setblocking(False)
         b.send(b"x")
         await read(a)
+    q = asyncio.core._io
+    print(q.n_regs > 1 + 8)  # nobody waits, but the latest were waited on lately: kept
     a, b = pairs[0]
     t = asyncio.create_task(read(a))
-    await asyncio.sleep_ms(10)
-    q = asyncio.core._io
-    print(q.polled, len(q.map) <= 1 + 8)
+    await spin(10)
+    print(q.n_regs > 1 + 8)  # fewer than two check periods: kept
+    await spin(40)
+    print(q.polled, q.n_regs <= 1 + 8)  # at most a few idle ones are never parked
     b.send(b"x")
     await t
+    a, b = pairs[5]  # parked: waited on again, it is registered again
+    b.send(b"x")
+    await asyncio.wait_for_ms(read(a), 1000)
     # Cancelling a reader takes it off its stream alone
     t = asyncio.create_task(read(pairs[1][0]))
     await asyncio.sleep_ms(10)
@@ -364,4 +375,4 @@ asyncio.run(main())
 """,
         loop="fast_io",
     )
-    assert out.split() == ["1", "True", "0", "0", "True"]
+    assert out.split() == ["True", "True", "1", "True", "0", "0", "True"]

@@ -3,12 +3,16 @@
 #
 # Two kinds of stream:
 # - a stream with a file descriptor, or a native one, is registered with select.poll while a
-#   task waits on it. When its last waiter leaves it stays registered (asking for nothing)
-#   until the streams kept so outnumber the waited ones by _IDLE_SLACK: a task that waits on
-#   the same stream again soon (a read loop) allocates nothing, while a poll costs in
-#   proportion to the streams waited on now, not to every stream ever waited on. Registering
-#   allocates (32 bytes for the poller's record on the unix port), so it happens only for a
-#   stream new to the poller or let go meanwhile;
+#   task waits on it. When its last waiter leaves it stays registered (asking for nothing), so
+#   a task that waits on the same stream again soon (a read loop) costs one modify(). But the
+#   kernel looks at every registered stream at each poll, waited on or not (0.1 us each on a
+#   PC), so one idle for _CHECK_POLLS polls or more is parked: unregistered, its entry kept,
+#   so that a later wait registers it again and does nothing else (registering allocates 32
+#   bytes for the poller's record on the unix port). A poll then costs in proportion to the
+#   streams waited on now or lately, not to every stream known; a small program (at most
+#   _IDLE_SLACK idle streams) parks nothing. Parked entries are kept up to the largest number
+#   of streams registered at once (plus _IDLE_SLACK); a closed stream (Stream.wait_closed) or
+#   one in error is forgotten at once;
 # - a Python stream driver (an io.IOBase with ioctl, such as ThreadSafeFlag) is asked for
 #   readiness by calling its ioctl at each scheduler pass. Polling such objects costs at least
 #   1 ms a poll on the unix port; asking them directly costs microseconds. When the loop is
@@ -27,8 +31,9 @@ _ONESHOT = const(1)  # ipoll flag: an object reported ready asks for nothing aft
 _MP_STREAM_POLL = const(3)
 _MP_STREAM_GET_FILENO = const(10)
 _IDLE_REGS = const(8)  # Python drivers kept registered for idle waits with nobody waiting
-_IDLE_SLACK = const(8)  # Registered streams nobody waits on, beyond the waited ones
-_SPARE = const(8)  # Entries kept for reuse
+_IDLE_SLACK = const(8)  # Registered streams nobody waits on, never parked
+_CHECK_POLLS = const(16)  # Polls between two checks for streams to park
+_SPARE = const(8)  # Unused entries kept for reuse
 
 
 # The tasks waiting on one stream: a slot per direction, so one task may read a stream while
@@ -40,7 +45,8 @@ class _Entry:
         self.wr = None  # Writer
         self.s = None  # The stream (the next spare entry while unused)
         self.drv = False  # A Python driver, asked through its ioctl
-        self.pos = -1  # Index in IOQueue.idle while registered with nobody waiting
+        self.reg = False  # Registered with the poller (else parked, or a driver)
+        self.gen = -1  # The check period in which its last waiter left
 
     def remove(self, t):
         # Take the task off the stream; a task using it the other way stays.
@@ -69,111 +75,149 @@ def _mask(e):
 class IOQueue:
     def __init__(self):
         self.poller = select.poll()
-        self.map = {}  # id(stream) -> _Entry, for streams registered or waited on
+        self.map = {}  # id(stream) -> _Entry, for every stream known
         self.spare = None  # Chain of unused entries (linked through .s)
         self.n_spare = 0
-        self.polled = 0  # Streams in the poller with a waiting task
-        # Entries registered with nobody waiting: the first n_idle items. The list never
-        # shrinks (a list shrinking on pop() would allocate, failing with the heap locked).
-        self.idle = []
-        self.n_idle = 0
+        self.n_regs = 0  # Streams registered with the poller
+        self.most_regs = 0  # The largest n_regs so far
+        self.polled = 0  # Registered streams with a waiting task
+        self.n_parked = 0
+        # The entries whose last waiter left during this check period (idle[period & 1]) and
+        # the one before: the first n_idle[i] items of each. The lists never shrink (a list
+        # shrinking on pop() would allocate, failing with the heap locked).
+        self.idle = ([], [])
+        self.n_idle = [0, 0]
+        self.period = 0  # Counts the checks (wrapping, a small int on any board)
+        self.countdown = _CHECK_POLLS  # Polls until the next check
         self.drivers = []  # Entries of Python drivers with a waiting task
         self.active = 0  # Streams with a waiting task: the scheduler calls wait_io_event
         self.idle_poller = None  # Made on the first idle wait on a driver
         self.idle_regs = []  # Drivers registered with idle_poller
 
-    # Streams call this directly (one call per wait instead of two).
-    def _wait_on(self, idx, s):
+    # The wait itself (idx: 0 read, 1 urgent data, 2 write). Streams call it directly, the
+    # busiest wait in one call.
+    def queue_read(self, s, idx=0):
         t = core.cur_task
         e = self.map.get(id(s))
-        new = e is None
-        if new:
-            e = self.spare
-            if e is None:
-                e = _Entry()
-            else:
-                self.spare = e.s
-                self.n_spare -= 1
-            e.s = s
-            # A Python stream driver without a file descriptor is asked through its ioctl.
-            driver = False
-            if not hasattr(s, "fileno") and hasattr(s, "ioctl"):
-                try:
-                    driver = s.ioctl(_MP_STREAM_GET_FILENO, 0) < 0
-                except Exception:
-                    driver = True
-            e.drv = driver
-            self.map[id(s)] = e
-        if e.rd is None and e.pr is None and e.wr is None:
-            # First waiter on this stream
+        if e is None:
+            e = self._add(s)
+        first = e.rd is None and e.pr is None and e.wr is None
+        if first:
             self.active += 1
             if e.drv:
                 self.drivers.append(e)
             else:
                 self.polled += 1
-                if e.pos >= 0:
-                    self._unlist(e)
         if idx == 0:
             assert e.rd is None
             e.rd = t
+            mask = _POLLIN
         elif idx == 1:
             assert e.pr is None
             e.pr = t
+            mask = _POLLPRI
         else:
             assert e.wr is None
             e.wr = t
-        if not e.drv:
+            mask = _POLLOUT
+        if not first:
             mask = _mask(e)
-            if new:
-                self.poller.register(s, mask)
-            else:
-                self.poller.modify(s, mask)
+        if e.reg:
+            self.poller.modify(s, mask)
+        elif not e.drv:
+            # Parked or new: registered again (inlined, as it happens at each wait for a
+            # stream that waits long between its waits)
+            self.poller.register(s, mask)
+            e.reg = True
+            self.n_parked -= 1
+            n = self.n_regs + 1
+            self.n_regs = n
+            if n > self.most_regs:
+                self.most_regs = n
         t.data = e  # cancel() calls e.remove()
         return core._Q
 
-    def queue_read(self, s):
-        return self._wait_on(0, s)
-
     def queue_pri(self, s):
-        return self._wait_on(1, s)
+        return self.queue_read(s, 1)
 
     def queue_write(self, s):
-        return self._wait_on(2, s)
+        return self.queue_read(s, 2)
 
-    def _unlist(self, e):
-        # Take e off the idle list: the last item fills its place.
-        idle = self.idle
-        i = e.pos
-        n = self.n_idle - 1
-        last = idle[n]
-        idle[i] = last
-        last.pos = i
-        idle[n] = None
-        self.n_idle = n
-        e.pos = -1
+    def _add(self, s):
+        # A stream new to the queue: its entry, parked (or a driver)
+        e = self.spare
+        if e is None:
+            e = _Entry()
+        else:
+            self.spare = e.s
+            self.n_spare -= 1
+        e.s = s
+        # A Python stream driver without a file descriptor is asked through its ioctl.
+        driver = False
+        if not hasattr(s, "fileno") and hasattr(s, "ioctl"):
+            try:
+                driver = s.ioctl(_MP_STREAM_GET_FILENO, 0) < 0
+            except Exception:
+                driver = True
+        e.drv = driver
+        self.map[id(s)] = e
+        if not driver:
+            self.n_parked += 1
+        return e
+
+    def _park(self, e):
+        # Unregister a stream nobody waits on; forget it if too many are parked.
+        self.poller.unregister(e.s)
+        e.reg = False
+        self.n_regs -= 1
+        self.n_parked += 1
+        if self.n_parked > self.most_regs + _IDLE_SLACK:
+            self._drop(e)
 
     def _drop(self, e):
         # Forget a stream nobody waits on.
         s = e.s
         del self.map[id(s)]
-        if not e.drv:
+        if e.reg:
             self.poller.unregister(s)
+            e.reg = False
+            self.n_regs -= 1
+        elif not e.drv:
+            self.n_parked -= 1
         e.s = None
+        e.gen = -1
         if self.n_spare < _SPARE:
             e.s = self.spare
             self.spare = e
             self.n_spare += 1
 
-    def _sweep(self):
-        # Let go of the registered streams nobody waits on (called when they outnumber the
-        # waited ones: amortized, each costs one step of this loop).
-        idle = self.idle
-        for i in range(self.n_idle):
+    def _check(self):
+        # Every _CHECK_POLLS polls: park the streams idle since the previous check (unless
+        # only a few are idle). Amortized, each wake-up costs at most one step of this loop.
+        self.countdown = _CHECK_POLLS
+        last = self.period
+        p = (last + 1) & 0x3FFFFFFF
+        self.period = p
+        # The list of the period before the last one, looked at now, serves the one beginning
+        i = p & 1
+        idle = self.idle[i]
+        n = self.n_idle[i]
+        self.n_idle[i] = 0
+        few = self.n_regs - self.polled <= _IDLE_SLACK
+        old = (last - 1) & 0x3FFFFFFF
+        for i in range(n):
             e = idle[i]
             idle[i] = None
-            e.pos = -1
-            self._drop(e)
-        self.n_idle = 0
+            # Skipped: a stream waited on again, idle again since, parked or forgotten
+            if (
+                not few
+                and e.reg
+                and e.gen == old
+                and e.rd is None
+                and e.pr is None
+                and e.wr is None
+            ):
+                self._park(e)
 
     def _idle(self, e, asked=True):
         # The last waiter left the stream (asked: its events are still asked of the poller).
@@ -181,22 +225,28 @@ class IOQueue:
         if e.drv:
             self.drivers.remove(e)
             self._drop(e)
-        else:
-            self.polled -= 1
-            if core._in_order:
-                # As the built-in does: the poller then reports streams ready at once in the
-                # order of their latest waits.
-                self._drop(e)
-                return
-            # Stays registered, asking for nothing: the next wait allocates nothing.
-            if asked:
-                self.poller.modify(e.s, 0)
-            e.pos = self.n_idle
-            if self.n_idle < len(self.idle):
-                self.idle[self.n_idle] = e
+            return
+        self.polled -= 1
+        if core._in_order:
+            # As the built-in does: the poller then reports streams ready at once in the
+            # order of their latest waits.
+            self._park(e)
+            return
+        # Stays registered, asking for nothing: a wait soon costs one modify().
+        if asked:
+            self.poller.modify(e.s, 0)
+        p = self.period
+        if e.gen != p:
+            # Listed once a period: the check after next looks at it
+            e.gen = p
+            i = p & 1
+            idle = self.idle[i]
+            n = self.n_idle[i]
+            if n < len(idle):
+                idle[n] = e
             else:
-                self.idle.append(e)
-            self.n_idle += 1
+                idle.append(e)
+            self.n_idle[i] = n + 1
 
     def _left(self, e):
         # A waiter left the stream without being woken (cancelled)
@@ -209,8 +259,6 @@ class IOQueue:
         # The stream is closed: let it go if nobody waits on it.
         e = self.map.get(id(s))
         if e is not None and e.rd is None and e.pr is None and e.wr is None:
-            if e.pos >= 0:
-                self._unlist(e)
             self._drop(e)
 
     def remove(self, task):
@@ -298,17 +346,25 @@ class IOQueue:
                     return
                 # Both kinds waited on: poll the others, asking the drivers every ms.
                 dt = 1 if dt < 0 else min(dt, 1)
-        if self.n_idle > self.polled + _IDLE_SLACK:
-            self._sweep()
+        self.countdown -= 1
+        if self.countdown < 0:
+            self._check()
         if not self.polled:
             return
+        # A task whose stream is ready runs next with I/O priority, else round-robin.
+        ready = core._expedite if core._io_priority else core._schedule
         # One-shot: a stream reported ready asks for nothing more until modified.
         for s, ev in self.poller.ipoll(dt, _ONESHOT):
             e = self.map[id(s)]
-            if e.rd is None and e.pr is None and e.wr is None:
+            t = e.rd
+            if t is not None and ev & _POLLIN and e.pr is None and e.wr is None:
+                # The usual event, _wake() inlined: the stream's one waiter, a reader, is ready.
+                e.rd = None
+                t.data = None
+                ready(t)
+                self._idle(e, False)
+            elif t is None and e.pr is None and e.wr is None:
                 # An error or hang-up on a stream nobody waits on: let it go.
-                if e.pos >= 0:
-                    self._unlist(e)
                 self._drop(e)
             elif self._wake(e, ev):
                 self._idle(e, False)

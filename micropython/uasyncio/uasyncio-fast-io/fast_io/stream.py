@@ -34,7 +34,7 @@ class Stream:
         s = self.s
         got = b""
         while True:
-            yield core._io_queue().queue_read(self.p)
+            yield (core._io or core._io_queue()).queue_read(self.p)
             chunk = s.read(n)
             if chunk is None:
                 continue  # woken, but no data yet
@@ -61,7 +61,7 @@ class Stream:
         got = b""
         left = n
         while left:
-            yield core._io_queue().queue_read(self.p)
+            yield (core._io or core._io_queue()).queue_read(self.p)
             chunk = s.read(left)
             if chunk is None:
                 continue
@@ -76,7 +76,7 @@ class Stream:
         s = self.s
         line = b""
         while True:
-            yield core._io_queue().queue_read(self.p)
+            yield (core._io or core._io_queue()).queue_read(self.p)
             part = s.readline()  # returns what is buffered, never waits
             if part is None:
                 continue
@@ -107,7 +107,7 @@ class Stream:
         mv = memoryview(pending)
         done = 0
         while done < len(mv):
-            yield core._io_queue().queue_write(self.p)
+            yield (core._io or core._io_queue()).queue_write(self.p)
             sent = s.write(mv[done:])
             if sent is not None:
                 done += sent
@@ -161,7 +161,7 @@ class _ReadInto:
                 raise e
             self.buf = buf
         self.waited = True
-        return core._io_queue().queue_read(self.st.p)
+        return (core._io or core._io_queue()).queue_read(self.st.p)
 
     def throw(self, er):
         self.waited = False
@@ -198,7 +198,7 @@ def open_connection(host, port, ssl=None, server_hostname=None):
         )
         sock.setblocking(False)
     st = Stream(sock)
-    yield core._io_queue().queue_write(sock)
+    yield (core._io or core._io_queue()).queue_write(sock)
     return st, st
 
 
@@ -224,7 +224,7 @@ class Server:
     async def _accept_loop(self, sock, cb, ssl):
         while True:
             try:
-                yield core._io_queue().queue_read(sock)
+                yield (core._io or core._io_queue()).queue_read(sock)
             except core.CancelledError as er:
                 sock.close()
                 if self._closing:
