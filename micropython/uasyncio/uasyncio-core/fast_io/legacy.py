@@ -72,6 +72,25 @@ def cancel(coro):
     coro.pend_throw(core.CancelledError())
 
 
+_TimeoutErrorV3 = core.TimeoutError  # today's, while 2019's timeouts are off
+
+
+# True: 2019's timeouts, for 2019 programs. TimeoutError is then a CancelledError, and a
+# wait_for/wait_for_ms timeout throws it (instead of CancelledError) where the timed-out
+# coroutine waits, which may catch it as either; the caller still gets TimeoutError. The cost:
+# "except Exception" no longer catches a timeout, and "except CancelledError" takes it when
+# written first. For the whole program (new loops too): call it before any "from asyncio import
+# TimeoutError", which would keep the class of the moment. Returns the setting.
+def legacy_timeouts(on=None):
+    if on is not None:
+        import fast_io  # the package namespace, where programs find TimeoutError
+
+        fast_io.TimeoutError = core.TimeoutError = (
+            core._TimeoutError2019 if on else _TimeoutErrorV3
+        )
+    return core.TimeoutError is core._TimeoutError2019
+
+
 def got_event_loop():
     return core._got_loop
 
