@@ -52,12 +52,6 @@ class TimeoutError(Exception):
     pass
 
 
-# 2019's TimeoutError, a CancelledError (named TimeoutError too, as it prints): 2019 programs
-# catch their timeouts with it, thrown where the timed-out coroutine waits. It replaces
-# TimeoutError while legacy.legacy_timeouts() is on.
-_TimeoutError2019 = type("TimeoutError", (CancelledError,), {})
-
-
 # Yielded to the scheduler by every fast_io awaitable: "the task is queued already". Any other
 # value comes from a 2019-style coroutine (bare yield, yield <ms>, yield False, yield <coro>).
 _Q = object()

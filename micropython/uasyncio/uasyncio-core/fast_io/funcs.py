@@ -59,7 +59,7 @@ _ended = core.CancelledError()
 def _stop(t, er):
     # Cancel task t; when er is a 2019 TimeoutError, the task that gets the CancelledError (the
     # innermost one t awaits) gets er instead, as in 2019.
-    if t.cancel() and isinstance(er, core._TimeoutError2019):
+    if t.cancel() and isinstance(er, core.TimeoutError):
         while isinstance(t.data, core.Task):
             t = t.data
         t.data = er
@@ -93,7 +93,7 @@ async def wait_for_ms(aw, timeout):
         return await aw
     watcher = core.create_task(_watch(core.cur_task, aw))
     er = core.TimeoutError
-    if er is core._TimeoutError2019:
+    if issubclass(er, core.CancelledError):
         # 2019's timeouts (legacy.legacy_timeouts()): the TimeoutError thrown into aw and raised
         # here, and the queue this task joins to await the watcher, made now, so that a timeout
         # allocates nothing. One shared instance would not do: the traceback of an instance of

@@ -75,6 +75,12 @@ def cancel(coro):
 _TimeoutErrorV3 = core.TimeoutError  # today's, while 2019's timeouts are off
 
 
+# 2019's TimeoutError, a CancelledError (named TimeoutError too, as it prints). Made here, not
+# in core: a program that does not switch it on (or use the 2019 API) does not hold it in RAM.
+class TimeoutError(core.CancelledError):
+    pass
+
+
 # True: 2019's timeouts, for 2019 programs. TimeoutError is then a CancelledError, and a
 # wait_for/wait_for_ms timeout throws it (instead of CancelledError) where the timed-out
 # coroutine waits, which may catch it as either; the caller still gets TimeoutError. The cost:
@@ -85,10 +91,8 @@ def legacy_timeouts(on=None):
     if on is not None:
         import fast_io  # the package namespace, where programs find TimeoutError
 
-        fast_io.TimeoutError = core.TimeoutError = (
-            core._TimeoutError2019 if on else _TimeoutErrorV3
-        )
-    return core.TimeoutError is core._TimeoutError2019
+        fast_io.TimeoutError = core.TimeoutError = TimeoutError if on else _TimeoutErrorV3
+    return core.TimeoutError is TimeoutError
 
 
 def got_event_loop():
