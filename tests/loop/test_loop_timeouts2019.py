@@ -10,7 +10,43 @@ outcome follows from the program's logic alone even on a busy host.
 import pytest
 from harness import PURE_PYTHON_PRELUDE, program
 
-SWITCH = "import asyncio\nasyncio.legacy_timeouts(True)\n"
+SWITCH = """
+import asyncio
+
+asyncio.legacy_timeouts(True)
+
+async def sleeper(name):
+    # Sleeps past the timeouts here; says when its TimeoutError comes, and lets it through
+    try:
+        await asyncio.sleep(10)
+    except asyncio.TimeoutError:
+        print(name, "caught it")
+        raise
+
+async def todays_sleeper():
+    # The same written for today's asyncio: a timeout or a cancel comes as CancelledError
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError as e:
+        print("inner", type(e).__name__, isinstance(e, asyncio.TimeoutError))
+        raise
+"""
+
+# A coroutine written for today's asyncio timed out, and a caller that tells an Exception from a
+# TimeoutError that is not one
+V3_STYLE = """
+print("on:", asyncio.legacy_timeouts())
+
+async def main():
+    try:
+        await asyncio.wait_for_ms(todays_sleeper(), 50)
+    except Exception as e:
+        print("caller: Exception", type(e).__name__)
+    except asyncio.TimeoutError:
+        print("caller: TimeoutError, not an Exception")
+
+asyncio.run(main())
+"""
 
 PROGRAMS = [
     program(
@@ -50,25 +86,11 @@ PROGRAMS = [
     ),
     program(
         "inner_catches_cancellederror_v3_style",
+        V3_STYLE,
         """
-        async def slow():
-            try:
-                await asyncio.sleep(10)
-            except asyncio.CancelledError as e:
-                print("inner", type(e).__name__, isinstance(e, asyncio.TimeoutError))
-                raise
-
-        async def main():
-            try:
-                await asyncio.wait_for_ms(slow(), 50)
-            except asyncio.TimeoutError:
-                print("caller: TimeoutError")
-
-        asyncio.run(main())
-        """,
-        """
+        on: True
         inner TimeoutError True
-        caller: TimeoutError
+        caller: TimeoutError, not an Exception
         """,
     ),
     program(
@@ -83,31 +105,23 @@ PROGRAMS = [
         async def main():
             try:
                 await asyncio.wait_for(slow(), 0.05)
-            except Exception:
-                print("caller: Exception")
             except asyncio.TimeoutError:
-                print("caller: TimeoutError, not an Exception")
+                print("caller: TimeoutError")
 
         asyncio.run(main())
         """,
         """
         inner unwound
-        caller: TimeoutError, not an Exception
+        caller: TimeoutError
         """,
     ),
     program(
         "reaches_the_innermost_await",
         """
-        async def deepest():
-            try:
-                await asyncio.sleep(10)
-            except asyncio.TimeoutError:
-                print("deepest caught it")
-                raise
-
         async def deep():
             try:
-                await asyncio.create_task(deepest())  # a task awaited: the chain is followed
+                # a task awaited: the chain is followed
+                await asyncio.create_task(sleeper("deepest"))
             except asyncio.TimeoutError:
                 print("deep caught it")
                 return 3
@@ -136,16 +150,9 @@ PROGRAMS = [
     program(
         "outer_wait_for_times_out_an_inner_one",
         """
-        async def slow():
-            try:
-                await asyncio.sleep(10)
-            except asyncio.TimeoutError:
-                print("innermost: TimeoutError")
-                raise
-
         async def middle():
             try:
-                await asyncio.wait_for_ms(slow(), 5000)
+                await asyncio.wait_for_ms(sleeper("innermost"), 5000)
             except asyncio.TimeoutError:
                 print("middle: TimeoutError")
                 raise
@@ -161,22 +168,15 @@ PROGRAMS = [
         # A cancelled wait_for stops its awaitable and raises at once, as the built-in's does
         """
         middle: TimeoutError
-        innermost: TimeoutError
+        innermost caught it
         caller: TimeoutError
         """,
     ),
     program(
         "outside_cancel_delivers_cancellederror",
         """
-        async def slow():
-            try:
-                await asyncio.sleep(10)
-            except asyncio.CancelledError as e:
-                print("inner", type(e).__name__, isinstance(e, asyncio.TimeoutError))
-                raise
-
         async def waiting():
-            await asyncio.wait_for(slow(), 5)
+            await asyncio.wait_for(todays_sleeper(), 5)
 
         async def main():
             t = asyncio.create_task(waiting())
@@ -198,30 +198,13 @@ PROGRAMS = [
     ),
     program(
         "switch_off_restores_todays_timeouts",
+        V3_STYLE,
         """
-        async def slow():
-            try:
-                await asyncio.sleep(10)
-            except asyncio.CancelledError as e:
-                print("inner", type(e).__name__, isinstance(e, asyncio.TimeoutError))
-                raise
-
-        async def main():
-            try:
-                await asyncio.wait_for_ms(slow(), 50)
-            except Exception as e:
-                print("caller: Exception", type(e).__name__)
-
-        print(asyncio.legacy_timeouts(False), issubclass(asyncio.TimeoutError, Exception))
-        print(issubclass(asyncio.TimeoutError, asyncio.CancelledError))
-        asyncio.run(main())
-        """,
-        """
-        False True
-        False
+        on: False
         inner CancelledError False
         caller: Exception TimeoutError
         """,
+        prelude="asyncio.legacy_timeouts(False)\n",
     ),
     program(
         "new_loop_keeps_the_switch",
