@@ -56,6 +56,15 @@ def _hurry(t):
 _ended = core.CancelledError()
 
 
+def _stop(t, er):
+    # Cancel task t; when er is a 2019 TimeoutError, the task that gets the CancelledError (the
+    # innermost one t awaits) gets er instead, as in 2019.
+    if t.cancel() and isinstance(er, core.TimeoutError):
+        while isinstance(t.data, core.Task):
+            t = t.data
+        t.data = er
+
+
 def _outcome(aw):
     # What awaiting the ended task aw gives: its result, or its exception raised
     er = aw.data
@@ -83,6 +92,14 @@ async def wait_for_ms(aw, timeout):
     if timeout is None:
         return await aw
     watcher = core.create_task(_watch(core.cur_task, aw))
+    er = core.TimeoutError
+    if issubclass(er, core.CancelledError):
+        # 2019's timeouts (legacy.legacy_timeouts()): the TimeoutError thrown into aw and raised
+        # here, and the queue this task joins to await the watcher, made now, so that a timeout
+        # allocates nothing. One shared instance would not do: the traceback of an instance of
+        # a Python exception class cannot be reset, it would grow at each timeout.
+        er = er()
+        watcher.state = core.TaskQueue()
     try:
         # A deadline sleep: at the timeout this task runs ahead of the round-robin tasks.
         await _deadline_ms(timeout)
@@ -97,16 +114,17 @@ async def wait_for_ms(aw, timeout):
                 return _outcome(aw)
     except core.CancelledError as er:
         if er is not _ended:
-            # wait_for itself was cancelled: aw goes with it (directly too, as the watcher
-            # may not have started: then it would never reach aw)
-            watcher.cancel()
-            aw.cancel()
+            # wait_for itself was cancelled (or timed out, by an outer wait_for or a
+            # Gatherable: a 2019 TimeoutError goes on): aw goes with it (directly too, as the
+            # watcher may not have started: then it would never reach aw)
+            _stop(watcher, er)
+            _stop(aw, er)
             raise er
         return _outcome(aw)
     # Timed out: stop aw, wait until it has unwound, then report the timeout.
-    watcher.cancel()
+    _stop(watcher, er)
     await watcher
-    raise core.TimeoutError
+    raise er
 
 
 # async

@@ -72,6 +72,29 @@ def cancel(coro):
     coro.pend_throw(core.CancelledError())
 
 
+_TimeoutErrorV3 = core.TimeoutError  # today's, while 2019's timeouts are off
+
+
+# 2019's TimeoutError, a CancelledError (named TimeoutError too, as it prints). Made here, not
+# in core: a program that does not switch it on (or use the 2019 API) does not hold it in RAM.
+class TimeoutError(core.CancelledError):
+    pass
+
+
+# True: 2019's timeouts, for 2019 programs. TimeoutError is then a CancelledError, and a
+# wait_for/wait_for_ms timeout throws it (instead of CancelledError) where the timed-out
+# coroutine waits, which may catch it as either; the caller still gets TimeoutError. The cost:
+# "except Exception" no longer catches a timeout, and "except CancelledError" takes it when
+# written first. For the whole program (new loops too): call it before any "from asyncio import
+# TimeoutError", which would keep the class of the moment. Returns the setting.
+def legacy_timeouts(on=None):
+    if on is not None:
+        import fast_io  # the package namespace, where programs find TimeoutError
+
+        fast_io.TimeoutError = core.TimeoutError = TimeoutError if on else _TimeoutErrorV3
+    return core.TimeoutError is TimeoutError
+
+
 def got_event_loop():
     return core._got_loop
 

@@ -30,6 +30,7 @@ def __getattr__(name):
         "got_event_loop": "legacy",
         "coroutine": "legacy",
         "ensure_future": "legacy",
+        "legacy_timeouts": "legacy",
         "builtin_order": "order",
     }.get(name)
     if where is None:
