@@ -396,3 +396,39 @@ asyncio.run(main())
         loop="fast_io",
     )
     assert out == "True\n"
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_wait_for_ended_early_keeps_no_memory(board, legacy):
+    # An awaitable that ends before its timeout wakes wait_for with a CancelledError of its
+    # own each time: a shared instance would keep a traceback growing at each call.
+    out = board.output(
+        """
+import asyncio
+import gc
+
+asyncio.legacy_timeouts(%s)
+
+async def quick():
+    await asyncio.sleep_ms(0)
+    return 1
+
+async def calls(n):
+    for _ in range(n):
+        assert await asyncio.wait_for_ms(quick(), 1000) == 1
+
+async def main():
+    await calls(20)
+    gc.collect()
+    before = gc.mem_alloc()
+    await calls(500)
+    gc.collect()
+    # 500 frames kept would be 500 x 24 bytes
+    print(gc.mem_alloc() - before < 1024)
+
+asyncio.run(main())
+"""
+        % legacy,
+        loop="fast_io",
+    )
+    assert out == "True\n"

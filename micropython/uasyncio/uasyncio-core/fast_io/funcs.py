@@ -52,8 +52,11 @@ def _hurry(t):
     return found
 
 
-# Thrown into wait_for's task when aw ends before the timeout (aw holds the outcome)
-_ended = core.CancelledError()
+# Thrown into wait_for's task when aw ends before the timeout (aw holds the outcome). The class
+# is thrown, so each wake-up gets a new instance: a shared one would keep a traceback that
+# grows at each use (that of an instance of a Python exception class cannot be reset).
+class _Ended(core.CancelledError):
+    pass
 
 
 def _stop(t, er):
@@ -83,8 +86,7 @@ async def _watch(waiter, aw):
         if waiter.cancel():
             # Marks the wake-up as "aw ended"; an outside cancel() afterwards puts a plain
             # CancelledError in its place.
-            _ended.__traceback__ = None
-            waiter.data = _ended
+            waiter.data = _Ended
 
 
 async def wait_for_ms(aw, timeout):
@@ -113,7 +115,7 @@ async def wait_for_ms(aw, timeout):
                 await watcher
                 return _outcome(aw)
     except core.CancelledError as er:
-        if er is not _ended:
+        if not isinstance(er, _Ended):
             # wait_for itself was cancelled (or timed out, by an outer wait_for or a
             # Gatherable: a 2019 TimeoutError goes on): aw goes with it (directly too, as the
             # watcher may not have started: then it would never reach aw)
