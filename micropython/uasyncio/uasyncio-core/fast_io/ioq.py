@@ -32,7 +32,7 @@ _MP_STREAM_POLL = const(3)
 _MP_STREAM_GET_FILENO = const(10)
 _IDLE_REGS = const(8)  # Python drivers kept registered for idle waits with nobody waiting
 _IDLE_SLACK = const(8)  # Registered streams nobody waits on, never parked
-_CHECK_POLLS = const(16)  # Polls between two checks for streams to park
+_CHECK_POLLS = const(8)  # Polls between two checks for streams to park
 _SPARE = const(8)  # Unused entries kept for reuse
 
 
