@@ -376,3 +376,50 @@ asyncio.run(main())
         loop="fast_io",
     )
     assert out.split() == ["True", "True", "1", "True", "0", "0", "True"]
+
+
+def test_streams_in_use_keep_their_entries(board):
+    # 60 streams waited on in turn, each parked between two of its waits (more than two check
+    # periods of polls apart): the queue keeps all 60 entries, however many are parked, so a
+    # wait never adds an entry again (which would wear the hash table of its map). Streams no
+    # longer waited on, here closed without wait_closed(), are forgotten within two long
+    # periods of polls (128 checks of 8 polls), so their sockets can be collected.
+    out = board.output(
+        """
+import asyncio
+from machine_sim.loopback import socket_pair
+
+pairs = [socket_pair() for _ in range(60)]
+buf = bytearray(1)
+
+async def read(s):
+    yield asyncio.core._io_queue().queue_read(s)
+    s.readinto(buf)
+
+async def main():
+    for a, _ in pairs:
+        a.setblocking(False)
+    q = asyncio.core._io_queue()
+    dropped = False
+    for i in range(3):
+        for a, b in pairs:
+            b.send(b"x")
+            await read(a)
+            dropped = dropped or (i > 0 and len(q.map) < 60)
+    print(len(q.map), q.n_parked > 30, dropped)
+    for a, b in pairs[1:]:
+        a.close()
+        b.close()
+    a, b = pairs[0]
+    t = asyncio.create_task(read(a))  # one stream waited on: the loop polls at each step
+    for _ in range(2 * 128 * 9 + 64):  # a check comes at the 9th poll after the last one
+        await asyncio.sleep_ms(0)
+    print(len(q.map), q.n_parked, q.n_regs)
+    b.send(b"x")
+    await t
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.split() == ["60", "True", "False", "1", "0", "1"]

@@ -10,9 +10,11 @@
 #   so that a later wait registers it again and does nothing else (registering allocates 32
 #   bytes for the poller's record on the unix port). A poll then costs in proportion to the
 #   streams waited on now or lately, not to every stream known; a small program (at most
-#   _IDLE_SLACK idle streams) parks nothing. Parked entries are kept up to the largest number
-#   of streams registered at once (plus _IDLE_SLACK); a closed stream (Stream.wait_closed) or
-#   one in error is forgotten at once;
+#   _IDLE_SLACK idle streams) parks nothing. A parked entry is kept while its stream is in
+#   use, however many streams there are (entries forgotten and added again at each wait would
+#   wear the hash table of the map, whose deleted slots slow every later lookup); one parked
+#   for a whole long period of _AGE_CHECKS checks is forgotten. A closed stream
+#   (Stream.wait_closed) or one in error is forgotten at once;
 # - a Python stream driver (an io.IOBase with ioctl, such as ThreadSafeFlag) is asked for
 #   readiness by calling its ioctl at each scheduler pass. Polling such objects costs at least
 #   1 ms a poll on the unix port; asking them directly costs microseconds. When the loop is
@@ -33,6 +35,7 @@ _MP_STREAM_GET_FILENO = const(10)
 _IDLE_REGS = const(8)  # Python drivers kept registered for idle waits with nobody waiting
 _IDLE_SLACK = const(8)  # Registered streams nobody waits on, never parked
 _CHECK_POLLS = const(8)  # Polls between two checks for streams to park
+_AGE_CHECKS = const(128)  # Checks between two checks for parked streams to forget
 _SPARE = const(8)  # Unused entries kept for reuse
 
 
@@ -47,6 +50,7 @@ class _Entry:
         self.drv = False  # A Python driver, asked through its ioctl
         self.reg = False  # Registered with the poller (else parked, or a driver)
         self.gen = -1  # The check period in which its last waiter left
+        self.lgen = -1  # The long period in which it was last parked
 
     def remove(self, t):
         # Take the task off the stream; a task using it the other way stays.
@@ -79,7 +83,6 @@ class IOQueue:
         self.spare = None  # Chain of unused entries (linked through .s)
         self.n_spare = 0
         self.n_regs = 0  # Streams registered with the poller
-        self.most_regs = 0  # The largest n_regs so far
         self.polled = 0  # Registered streams with a waiting task
         self.n_parked = 0
         # The entries whose last waiter left during this check period (idle[period & 1]) and
@@ -89,6 +92,11 @@ class IOQueue:
         self.n_idle = [0, 0]
         self.period = 0  # Counts the checks (wrapping, a small int on any board)
         self.countdown = _CHECK_POLLS  # Polls until the next check
+        # The same for parked entries, by long periods of _AGE_CHECKS checks
+        self.parked = ([], [])
+        self.n_listed = [0, 0]
+        self.lperiod = 0
+        self.age_countdown = _AGE_CHECKS
         self.drivers = []  # Entries of Python drivers with a waiting task
         self.active = 0  # Streams with a waiting task: the scheduler calls wait_io_event
         self.idle_poller = None  # Made on the first idle wait on a driver
@@ -130,10 +138,7 @@ class IOQueue:
             self.poller.register(s, mask)
             e.reg = True
             self.n_parked -= 1
-            n = self.n_regs + 1
-            self.n_regs = n
-            if n > self.most_regs:
-                self.most_regs = n
+            self.n_regs += 1
         t.data = e  # cancel() calls e.remove()
         return core._Q
 
@@ -166,13 +171,23 @@ class IOQueue:
         return e
 
     def _park(self, e):
-        # Unregister a stream nobody waits on; forget it if too many are parked.
+        # Unregister a stream nobody waits on, listed once per long period: an age check
+        # forgets it if still parked a whole long period later.
         self.poller.unregister(e.s)
         e.reg = False
         self.n_regs -= 1
         self.n_parked += 1
-        if self.n_parked > self.most_regs + _IDLE_SLACK:
-            self._drop(e)
+        p = self.lperiod
+        if e.lgen != p:
+            e.lgen = p
+            i = p & 1
+            parked = self.parked[i]
+            n = self.n_listed[i]
+            if n < len(parked):
+                parked[n] = e
+            else:
+                parked.append(e)
+            self.n_listed[i] = n + 1
 
     def _drop(self, e):
         # Forget a stream nobody waits on.
@@ -185,7 +200,7 @@ class IOQueue:
         elif not e.drv:
             self.n_parked -= 1
         e.s = None
-        e.gen = -1
+        e.gen = e.lgen = -1
         if self.n_spare < _SPARE:
             e.s = self.spare
             self.spare = e
@@ -218,6 +233,30 @@ class IOQueue:
                 and e.wr is None
             ):
                 self._park(e)
+        self.age_countdown -= 1
+        if self.age_countdown <= 0:
+            self._age()
+
+    def _age(self):
+        # Every _AGE_CHECKS checks (a long period): forget the streams parked since the long
+        # period before the last one. Streams in use keep their entries, however many there
+        # are (forgetting and adding them again would also wear the map's hash table); one no
+        # longer used (a socket closed without wait_closed()) is let go within two periods.
+        self.age_countdown = _AGE_CHECKS
+        last = self.lperiod
+        p = (last + 1) & 0x3FFFFFFF
+        self.lperiod = p
+        i = p & 1
+        parked = self.parked[i]
+        n = self.n_listed[i]
+        self.n_listed[i] = 0
+        old = (last - 1) & 0x3FFFFFFF
+        for i in range(n):
+            e = parked[i]
+            parked[i] = None
+            # Skipped: registered again since, parked again later, or forgotten
+            if e.lgen == old and not e.reg and e.s is not None:
+                self._drop(e)
 
     def _idle(self, e, asked=True):
         # The last waiter left the stream (asked: its events are still asked of the poller).
