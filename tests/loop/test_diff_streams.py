@@ -72,6 +72,53 @@ PROGRAMS = [
         """,
     ),
     program(
+        "readline_whole_split_long_and_unterminated_lines",
+        # fast_io's connections peek at the socket and take one line at a time: the bytes
+        # after a line stay for the next read, whichever read it is
+        """
+        async def handler(r, w):
+            w.write(b"par")
+            await w.drain()
+            await asyncio.sleep_ms(20)
+            w.write(b"tial")
+            await w.drain()
+            await asyncio.sleep_ms(20)
+            w.write(b"\\nnext\\n")
+            await w.drain()
+            await asyncio.sleep_ms(20)
+            w.write(b"one\\ntwo\\n" + b"x" * 600 + b"\\nrest\\nlast, unterminated")
+            await w.drain()
+            w.close()
+            await w.wait_closed()
+
+        async def main():
+            srv, port = await serve(handler)
+            r, w = await asyncio.open_connection("127.0.0.1", port)
+            print(await r.readline(), await r.readline())
+            await asyncio.sleep_ms(50)  # the rest has come, and the server has closed
+            print(await r.readline(), await r.readline())
+            line = await r.readline()
+            print(len(line), line[-2:])
+            print(await r.read(5))
+            print(await r.readline())
+            print(await r.readline())
+            w.close()
+            await w.wait_closed()
+            srv.close()
+            await srv.wait_closed()
+
+        asyncio.run(main())
+        """,
+        """
+        b'partial\\n' b'next\\n'
+        b'one\\n' b'two\\n'
+        601 b'x\\n'
+        b'rest\\n'
+        b'last, unterminated'
+        b''
+        """,
+    ),
+    program(
         "read_n_and_read_to_eof",
         """
         async def send(r, w):
