@@ -2,9 +2,13 @@
 # so the loop has nothing to run most of the time. Figures per second of wall time: the CPU
 # time the process used (/proc/self/schedstat, else /proc/self/stat), and its voluntary context
 # switches (/proc/self/status: each time it blocked and was woken). On a battery board the
-# idle path is the power bill. benchmarks/run.py runs it ROUNDS times per loop, the loops taking
-# turns, and reports medians. "--quick" (the smoke test) runs tiny sizes.
+# idle path is the power bill. "idle_floor" is the same number of wake-ups made by a bare
+# select.poll() loop with no scheduler at all, in the same process right after: what the
+# kernel's wake-ups cost alone (a loop's figure near it leaves nothing to save but wake-ups).
+# benchmarks/run.py runs it ROUNDS times per loop, the loops taking turns, and reports medians.
+# "--quick" (the smoke test) runs tiny sizes.
 import asyncio
+import select
 import sys
 import time
 
@@ -49,6 +53,19 @@ async def main():
         t.cancel()
     print("RESULT idle_cpu_ms_per_s %.2f ms/s" % (cpu / 1e6 / wall))
     print("RESULT idle_wakeups_per_s %.1f /s" % (sw / wall))
+    return sw
 
 
-asyncio.run(main())
+def floor(wakeups):
+    # The kernel's part: as many blocking polls of nothing, at the same pace
+    p = select.poll()
+    p.ipoll(0)
+    t0, c0 = time.ticks_ms(), cpu_ns()
+    for _ in range(wakeups):
+        for _ in p.ipoll(PERIOD_MS // TASKS):
+            pass
+    wall = time.ticks_diff(time.ticks_ms(), t0) / 1000
+    print("RESULT idle_floor_cpu_ms_per_s %.2f ms/s" % ((cpu_ns() - c0) / 1e6 / wall))
+
+
+floor(asyncio.run(main()))

@@ -194,7 +194,11 @@ class _Pause:
             return _Q
         if s is not None:
             self.wake = None
-            _sleep_until(cur_task, s)
+            # _sleep_until(cur_task, s) inlined: the step of every timed sleep
+            n = cur_task._node
+            _timers.push(n, s)
+            n.data = cur_task
+            cur_task.data = _Sleeping
             return _Q
         _stop.__traceback__ = None
         raise _stop
@@ -394,8 +398,11 @@ def run_until_complete(main_task=None):
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
-        if _timers.peek() is not None:
-            _due(ticks())
+        n = _timers.peek()
+        if n is not None:
+            now = ticks()
+            if ticks_diff(n.ph_key, now) <= 0:
+                _due(now)
         if _lp is not None:
             _lp.admit()
         # Expedited tasks pending after a poll run before the next one: a poll finds nothing
@@ -427,9 +434,14 @@ def run_until_complete(main_task=None):
                 # running (as the built-in asyncio does) so a debugger can look in.
                 _idle_wait(3)
             elif _io is None or not _io.active:
-                dt = _idle_ms()
+                # _idle_ms() inlined, knowing that nothing is queued
+                n = _timers.peek()
+                dt = -1 if n is None else max(0, ticks_diff(n.ph_key, ticks()))
+                if _lp is not None:
+                    dt = _lp.idle_ms(dt)
                 if dt > 0:
-                    _idle_wait(dt)
+                    for _ in _idle_poller.ipoll(dt):
+                        pass
             continue
 
         # One step; whatever the task awaits next queues it again
