@@ -127,21 +127,27 @@ def _due(now):
     # Wake the timers due by now, in wake-time order: a timeout takes effect at once, the others
     # join the ring behind the tasks that became ready before they fell due, as in the
     # built-in's heap. In the built-in's order a task queued during a step calls this first.
-    global _ready
     n = _timers.peek()
     while n is not None and ticks_diff(n.ph_key, now) <= 0:
         _timers.pop()
         t = n.data
-        hurry = t.data is _Deadline and not _in_order
-        t.data = None
-        if hurry:
+        if t.data is _Deadline and not _in_order:
+            t.data = None
             _expedite(t)
         else:
-            try:
-                _ready.append(t)
-            except IndexError:
-                _ready = _bigger(_ready, t)
+            t.data = None
+            _ring(t)
         n = _timers.peek()
+
+
+def _ring(t):
+    # Queue t round-robin (a function of its own: a try block in _due() would make that frame
+    # too big for the C stack, so each call would take it from the heap)
+    global _ready
+    try:
+        _ready.append(t)
+    except IndexError:
+        _ready = _bigger(_ready, t)
 
 
 # Put task t to sleep until when: on the timer heap, or on another heap (low priority), with
@@ -194,10 +200,10 @@ class _Pause:
             return _Q
         if s is not None:
             self.wake = None
-            # _sleep_until(cur_task, s) inlined: the step of every timed sleep
-            n = cur_task._node
-            _timers.push(n, s)
-            n.data = cur_task
+            # _sleep_until(cur_task, s) inlined: the step of every timed sleep (with no more
+            # locals: the frame must fit the C stack, or each call would take it from the heap)
+            _timers.push(cur_task._node, s)
+            cur_task._node.data = cur_task
             cur_task.data = _Sleeping
             return _Q
         _stop.__traceback__ = None

@@ -65,6 +65,39 @@ class _Entry:
         core._io._left(self)
 
 
+class _Periods:
+    # Entries listed during a period, at most once each (the caller keeps the period it was
+    # listed in), and looked at when the period after next begins. The lists never shrink: a
+    # list shrinking on pop() would allocate, failing with the heap locked.
+    def __init__(self):
+        self.now = 0  # The period (wrapping, a small int on any board)
+        self.lists = ([], [])  # Of this period (now & 1) and of the one before
+        self.counts = [0, 0]  # Listed in each: its first items
+        self.due = None  # After turn(): the list to look at, its first n_due items
+        self.n_due = 0
+
+    def add(self, e):
+        i = self.now & 1
+        items = self.lists[i]
+        n = self.counts[i]
+        if n < len(items):
+            items[n] = e
+        else:
+            items.append(e)
+        self.counts[i] = n + 1
+
+    def turn(self):
+        # Begins the next period; returns the one before the last, whose list is now due.
+        last = self.now
+        p = (last + 1) & 0x3FFFFFFF
+        self.now = p
+        i = p & 1
+        self.due = self.lists[i]
+        self.n_due = self.counts[i]
+        self.counts[i] = 0
+        return (last - 1) & 0x3FFFFFFF
+
+
 def _mask(e):
     mask = 0
     if e.rd is not None:
@@ -76,6 +109,16 @@ def _mask(e):
     return mask
 
 
+def _ask(e):
+    # The events of a Python driver (a function of its own: a try block in its caller would
+    # make that frame too big for the C stack)
+    try:
+        ev = e.s.ioctl(_MP_STREAM_POLL, _mask(e))
+    except Exception:
+        return _POLLERR  # a failing driver wakes its tasks, which meet the error when they use it
+    return _POLLERR if ev < 0 else ev
+
+
 class IOQueue:
     def __init__(self):
         self.poller = select.poll()
@@ -85,17 +128,9 @@ class IOQueue:
         self.n_regs = 0  # Streams registered with the poller
         self.polled = 0  # Registered streams with a waiting task
         self.n_parked = 0
-        # The entries whose last waiter left during this check period (idle[period & 1]) and
-        # the one before: the first n_idle[i] items of each. The lists never shrink (a list
-        # shrinking on pop() would allocate, failing with the heap locked).
-        self.idle = ([], [])
-        self.n_idle = [0, 0]
-        self.period = 0  # Counts the checks (wrapping, a small int on any board)
+        self.idle = _Periods()  # Streams whose last waiter left, by check periods
         self.countdown = _CHECK_POLLS  # Polls until the next check
-        # The same for parked entries, by long periods of _AGE_CHECKS checks
-        self.parked = ([], [])
-        self.n_listed = [0, 0]
-        self.lperiod = 0
+        self.parked = _Periods()  # Parked streams, by long periods of _AGE_CHECKS checks
         self.age_countdown = _AGE_CHECKS
         self.drivers = []  # Entries of Python drivers with a waiting task
         self.active = 0  # Streams with a waiting task: the scheduler calls wait_io_event
@@ -177,17 +212,10 @@ class IOQueue:
         e.reg = False
         self.n_regs -= 1
         self.n_parked += 1
-        p = self.lperiod
+        p = self.parked.now
         if e.lgen != p:
             e.lgen = p
-            i = p & 1
-            parked = self.parked[i]
-            n = self.n_listed[i]
-            if n < len(parked):
-                parked[n] = e
-            else:
-                parked.append(e)
-            self.n_listed[i] = n + 1
+            self.parked.add(e)
 
     def _drop(self, e):
         # Forget a stream nobody waits on.
@@ -210,28 +238,16 @@ class IOQueue:
         # Every _CHECK_POLLS polls: park the streams idle since the previous check (unless
         # only a few are idle). Amortized, each wake-up costs at most one step of this loop.
         self.countdown = _CHECK_POLLS
-        last = self.period
-        p = (last + 1) & 0x3FFFFFFF
-        self.period = p
-        # The list of the period before the last one, looked at now, serves the one beginning
-        i = p & 1
-        idle = self.idle[i]
-        n = self.n_idle[i]
-        self.n_idle[i] = 0
-        few = self.n_regs - self.polled <= _IDLE_SLACK
-        old = (last - 1) & 0x3FFFFFFF
-        for i in range(n):
-            e = idle[i]
-            idle[i] = None
+        old = self.idle.turn()
+        due = self.idle.due
+        park = self.n_regs - self.polled > _IDLE_SLACK  # else only a few are idle: none parked
+        i = self.idle.n_due
+        while i:  # (a for loop would take 4 more slots of the frame)
+            i -= 1
+            e = due[i]
+            due[i] = None
             # Skipped: a stream waited on again, idle again since, parked or forgotten
-            if (
-                not few
-                and e.reg
-                and e.gen == old
-                and e.rd is None
-                and e.pr is None
-                and e.wr is None
-            ):
+            if park and e.reg and e.gen == old and e.rd is None and e.pr is None and e.wr is None:
                 self._park(e)
         self.age_countdown -= 1
         if self.age_countdown <= 0:
@@ -243,17 +259,13 @@ class IOQueue:
         # are (forgetting and adding them again would also wear the map's hash table); one no
         # longer used (a socket closed without wait_closed()) is let go within two periods.
         self.age_countdown = _AGE_CHECKS
-        last = self.lperiod
-        p = (last + 1) & 0x3FFFFFFF
-        self.lperiod = p
-        i = p & 1
-        parked = self.parked[i]
-        n = self.n_listed[i]
-        self.n_listed[i] = 0
-        old = (last - 1) & 0x3FFFFFFF
-        for i in range(n):
-            e = parked[i]
-            parked[i] = None
+        old = self.parked.turn()
+        due = self.parked.due
+        i = self.parked.n_due
+        while i:
+            i -= 1
+            e = due[i]
+            due[i] = None
             # Skipped: registered again since, parked again later, or forgotten
             if e.lgen == old and not e.reg and e.s is not None:
                 self._drop(e)
@@ -274,18 +286,11 @@ class IOQueue:
         # Stays registered, asking for nothing: a wait soon costs one modify().
         if asked:
             self.poller.modify(e.s, 0)
-        p = self.period
+        p = self.idle.now
         if e.gen != p:
             # Listed once a period: the check after next looks at it
             e.gen = p
-            i = p & 1
-            idle = self.idle[i]
-            n = self.n_idle[i]
-            if n < len(idle):
-                idle[n] = e
-            else:
-                idle.append(e)
-            self.n_idle[i] = n + 1
+            self.idle.add(e)
 
     def _left(self, e):
         # A waiter left the stream without being woken (cancelled)
@@ -336,15 +341,9 @@ class IOQueue:
         i = 0
         while i < len(drivers):
             e = drivers[i]
-            try:
-                ev = e.s.ioctl(_MP_STREAM_POLL, _mask(e))
-            except Exception:
-                # A failing driver wakes its tasks, which meet the error when they use it
-                ev = -1
+            ev = _ask(e)
             if ev:
                 woke = True
-                if ev < 0:
-                    ev = _POLLERR
                 if self._wake(e, ev):
                     self._idle(e)
                     continue
@@ -388,24 +387,30 @@ class IOQueue:
         self.countdown -= 1
         if self.countdown < 0:
             self._check()
-        if not self.polled:
-            return
-        # A task whose stream is ready runs next with I/O priority, else round-robin.
-        ready = core._expedite if core._io_priority else core._schedule
-        # One-shot: a stream reported ready asks for nothing more until modified.
-        for s, ev in self.poller.ipoll(dt, _ONESHOT):
-            e = self.map[id(s)]
-            t = e.rd
-            if t is not None and ev & _POLLIN and e.pr is None and e.wr is None:
-                # The usual event, _wake() inlined: the stream's one waiter, a reader, is ready.
-                e.rd = None
-                t.data = None
-                ready(t)
-                self._idle(e, False)
-            elif t is None and e.pr is None and e.wr is None:
-                # An error or hang-up on a stream nobody waits on: let it go.
-                self._drop(e)
-            elif self._wake(e, ev):
-                self._idle(e, False)
+        if self.polled:
+            # One-shot: a stream reported ready asks for nothing more until modified.
+            for r in self.poller.ipoll(dt, _ONESHOT):
+                self._ready(r)
+
+    def _ready(self, r):
+        # A stream the poller reported (r: its shared (stream, events) tuple). A task whose
+        # stream is ready runs next with I/O priority, else round-robin.
+        s = r[0]
+        e = self.map[id(s)]
+        t = e.rd
+        if t is not None and r[1] & _POLLIN and e.pr is None and e.wr is None:
+            # The usual event, _wake() inlined: the stream's one waiter, a reader, is ready.
+            e.rd = None
+            t.data = None
+            if core._io_priority:
+                core._expedite(t)
             else:
-                self.poller.modify(s, _mask(e))
+                core._schedule(t)
+            self._idle(e, False)
+        elif t is None and e.pr is None and e.wr is None:
+            # An error or hang-up on a stream nobody waits on: let it go.
+            self._drop(e)
+        elif self._wake(e, r[1]):
+            self._idle(e, False)
+        else:
+            self.poller.modify(s, _mask(e))
