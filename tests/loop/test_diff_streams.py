@@ -405,6 +405,37 @@ PROGRAMS = [
         """,
     ),
     program(
+        "peer_reset_during_readline",
+        """
+        import errno
+
+        async def handler(r, w):
+            print("server got", await r.readline())
+            w.close()
+            await w.wait_closed()
+
+        async def main():
+            srv, port = await serve(handler)
+            r, w = await asyncio.open_connection("127.0.0.1", port)
+            w.write(b"line\\nunread bytes make close send a reset")
+            await w.drain()
+            try:
+                print(await r.readline())
+            except OSError as e:
+                print("readline", e.errno == errno.ECONNRESET)
+            print(await r.readline())
+            w.close()
+            srv.close()
+
+        asyncio.run(main())
+        """,
+        """
+        server got b'line\\n'
+        readline True
+        b''
+        """,
+    ),
+    program(
         "server_close_refuses_new_clients",
         """
         import errno
