@@ -5,6 +5,14 @@ from errno import EAGAIN as _EAGAIN
 
 from . import core
 
+# A socket's own readline() reads one byte per call (on the unix port a system call each: 20
+# for a 20-byte line). The stream of a connection made by open_connection() or start_server(),
+# on a port whose sockets can peek (socket.MSG_PEEK), looks at what the socket holds, up to
+# _PEEK bytes, then takes the line alone: two calls a line, and the bytes after it stay in the
+# socket, as with the built-in (closing it with unread bytes still resets the connection).
+# Partial lines are kept as the built-in keeps them. A TLS socket reads as before.
+_PEEK = const(256)
+
 try:
     from socket import MSG_PEEK as _MSG_PEEK
     from socket import socket as _socket
@@ -16,6 +24,8 @@ class Stream:
     # Stream(s, extra): asyncio's form, extra being the get_extra_info() dict. 2019's
     # StreamReader(polls, ios) form has the poller watch polls while the I/O goes to ios (a
     # wrapper, such as an SSL socket, that cannot be polled itself).
+    peek = False  # readline() peeks at the socket: set by _stream() for a connection
+
     def __init__(self, s, e=None):
         self.p = s  # What the poller watches
         if e is not None and not isinstance(e, dict):
@@ -85,9 +95,20 @@ class Stream:
         line = b""
         while True:
             yield (core._io or core._io_queue()).queue_read(self.p)
-            part = s.readline()  # returns what is buffered, never waits
-            if part is None:
-                continue
+            if self.peek:
+                # A connection (see _stream()): the line alone, in two calls
+                try:
+                    part = s.recv(_PEEK, _MSG_PEEK)
+                except OSError as er:
+                    if er.errno != _EAGAIN:
+                        raise er
+                    continue  # woken, but no data yet
+                if part:
+                    part = s.recv(part.find(b"\n") + 1 or len(part))
+            else:
+                part = s.readline()  # returns what is buffered, never waits
+                if part is None:
+                    continue
             # Most lines come whole: then no copy is made
             line = line + part if line else part
             # An empty part is EOF; 10 is the newline byte.
@@ -182,40 +203,12 @@ StreamReader = Stream
 StreamWriter = Stream
 
 
-# A socket's own readline() reads one byte per call (on the unix port a system call each: 20
-# for a 20-byte line). A connection made by open_connection() or start_server() on a port
-# whose sockets can peek (socket.MSG_PEEK) looks at what the socket holds, up to _PEEK bytes,
-# then takes the line alone: two calls a line, and the bytes after it stay in the socket, as
-# with the built-in (closing it with unread bytes still resets the connection). Partial lines
-# are kept as the built-in keeps them.
-_PEEK = const(256)
-
-
-class _Conn(Stream):
-    # async
-    def readline(self):
-        s = self.s
-        line = b""
-        while True:
-            yield (core._io or core._io_queue()).queue_read(self.p)
-            try:
-                part = s.recv(_PEEK, _MSG_PEEK)
-            except OSError as er:
-                if er.errno == _EAGAIN:
-                    continue  # woken, but no data yet
-                raise er
-            if not part:
-                return line  # EOF
-            n = part.find(b"\n") + 1
-            part = s.recv(n or len(part))
-            line = line + part if line else part
-            if n:
-                return line
-
-
 def _stream(sock, e=None):
-    # A Stream for a connection: a _Conn for a plain socket that can peek (not an SSL one)
-    return _Conn(sock, e) if type(sock) is _socket else Stream(sock, e)
+    # The stream of a connection: readline() peeks on a plain socket (not a TLS one)
+    st = Stream(sock, e)
+    if type(sock) is _socket:
+        st.peek = True
+    return st
 
 
 # async: returns (reader, writer) once the connect has completed (socket writable).
