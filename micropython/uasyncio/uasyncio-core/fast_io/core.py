@@ -74,16 +74,22 @@ def _bigger(q, t):
     return new
 
 
-def _schedule(t):
-    # Queue task t round-robin, with nothing pending for it.
+def _ring(t):
+    # Queue t round-robin, as it is. (Its own function: the try block in _due() would make
+    # that frame too big for the C stack, so each call would take it from the heap.)
     global _ready
-    t.data = None
-    if _in_order:
-        _due(ticks())
     try:
         _ready.append(t)
     except IndexError:
         _ready = _bigger(_ready, t)
+
+
+def _schedule(t):
+    # Queue task t round-robin, with nothing pending for it.
+    t.data = None
+    if _in_order:
+        _due(ticks())
+    _ring(t)
 
 
 def _expedite(t):
@@ -138,16 +144,6 @@ def _due(now):
             t.data = None
             _ring(t)
         n = _timers.peek()
-
-
-def _ring(t):
-    # Queue t round-robin (a function of its own: a try block in _due() would make that frame
-    # too big for the C stack, so each call would take it from the heap)
-    global _ready
-    try:
-        _ready.append(t)
-    except IndexError:
-        _ready = _bigger(_ready, t)
 
 
 # Put task t to sleep until when: on the timer heap, or on another heap (low priority), with
@@ -404,6 +400,7 @@ def run_until_complete(main_task=None):
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
+        # (_due()'s own test first: the call is made only when a timer is due)
         n = _timers.peek()
         if n is not None:
             now = ticks()
@@ -440,14 +437,9 @@ def run_until_complete(main_task=None):
                 # running (as the built-in asyncio does) so a debugger can look in.
                 _idle_wait(3)
             elif _io is None or not _io.active:
-                # _idle_ms() inlined, knowing that nothing is queued
-                n = _timers.peek()
-                dt = -1 if n is None else max(0, ticks_diff(n.ph_key, ticks()))
-                if _lp is not None:
-                    dt = _lp.idle_ms(dt)
+                dt = _idle_ms()
                 if dt > 0:
-                    for _ in _idle_poller.ipoll(dt):
-                        pass
+                    _idle_wait(dt)
             continue
 
         # One step; whatever the task awaits next queues it again

@@ -127,7 +127,6 @@ class IOQueue:
         self.n_spare = 0
         self.n_regs = 0  # Streams registered with the poller
         self.polled = 0  # Registered streams with a waiting task
-        self.n_parked = 0
         self.idle = _Periods()  # Streams whose last waiter left, by check periods
         self.countdown = _CHECK_POLLS  # Polls until the next check
         self.parked = _Periods()  # Parked streams, by long periods of _AGE_CHECKS checks
@@ -172,7 +171,6 @@ class IOQueue:
             # stream that waits long between its waits)
             self.poller.register(s, mask)
             e.reg = True
-            self.n_parked -= 1
             self.n_regs += 1
         t.data = e  # cancel() calls e.remove()
         return core._Q
@@ -201,8 +199,6 @@ class IOQueue:
                 driver = True
         e.drv = driver
         self.map[id(s)] = e
-        if not driver:
-            self.n_parked += 1
         return e
 
     def _park(self, e):
@@ -211,7 +207,6 @@ class IOQueue:
         self.poller.unregister(e.s)
         e.reg = False
         self.n_regs -= 1
-        self.n_parked += 1
         p = self.parked.now
         if e.lgen != p:
             e.lgen = p
@@ -225,8 +220,6 @@ class IOQueue:
             self.poller.unregister(s)
             e.reg = False
             self.n_regs -= 1
-        elif not e.drv:
-            self.n_parked -= 1
         e.s = None
         e.gen = e.lgen = -1
         if self.n_spare < _SPARE:
