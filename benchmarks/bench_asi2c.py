@@ -17,7 +17,7 @@ from machine_sim.boards import Board, bus, wire
 
 QUICK = "--quick" in sys.argv
 TOTAL = 2_000 if QUICK else 40_000  # bytes each way
-ROUNDS = 5 if QUICK else 50
+PINGS = 5 if QUICK else 50  # round trips timed
 CHUNK = b"x" * 200
 
 res = {}
@@ -54,7 +54,7 @@ async def initiator(board):
         await asyncio.sleep_ms(0)
     res["stream"] = time.ticks_diff(max(got["A"], got["B"]), t)
     rtt = []
-    for _ in range(ROUNDS):
+    for _ in range(PINGS):
         t = time.ticks_us()
         sw.write(b"ping\n")
         await sw.drain()

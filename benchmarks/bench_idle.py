@@ -14,7 +14,7 @@ import time
 
 TASKS = 10
 PERIOD_MS = 250
-ROUNDS = 3
+ROUNDS = 6
 RUN_MS = 300 if "--quick" in sys.argv else 2300
 
 

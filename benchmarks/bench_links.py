@@ -14,7 +14,7 @@ from syncom import SynCom
 
 QUICK = "--quick" in sys.argv
 MESSAGES = 20 if QUICK else 300
-ROUNDS = 5 if QUICK else 50
+PINGS = 5 if QUICK else 50  # round trips timed
 MSG = "0123456789abcdefghij"  # 20 characters, 3 more on the wire (check and end)
 
 
@@ -54,7 +54,7 @@ async def syncom():
             await ch.await_obj(0)
         res["stream"] = time.ticks_diff(time.ticks_us(), t)
         rtt = []
-        for _ in range(ROUNDS):
+        for _ in range(PINGS):
             t = time.ticks_us()
             ch.send("ping")
             await ch.await_obj(0)

@@ -999,6 +999,29 @@ PROGRAMS = [
         woke 8 100
         """,
     ),
+    program(
+        "sleep_made_and_never_awaited",
+        """
+        import asyncio
+        import time
+
+        async def main():
+            asyncio.sleep(0)  # a missing await: the next sleep works as if it were not there
+            asyncio.sleep_ms(500)
+            t = time.ticks_ms()
+            await asyncio.sleep_ms(20)
+            print("slept", 20 <= time.ticks_diff(time.ticks_ms(), t) < 200)
+            asyncio.sleep_ms(1)
+            await asyncio.sleep(0)
+            print("yielded")
+
+        asyncio.run(main())
+        """,
+        """
+        slept True
+        yielded
+        """,
+    ),
 ]
 
 

@@ -81,6 +81,7 @@ import asyncio
 
 async def lp():
     try:
+        asyncio.after(1000)  # a missing await: the next one works as if it were not there
         await asyncio.after(0.005)
         print("ran")
         await asyncio.after(100)

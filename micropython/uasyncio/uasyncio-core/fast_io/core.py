@@ -207,8 +207,9 @@ class _Pause:
 
 
 # t <= 0 only yields the turn: the task goes to the back of the round-robin ring.
+# A sleep made and never awaited (a missing "await") is overwritten by the next, as on the
+# built-in.
 def sleep_ms(t, one=_Pause()):  # noqa: B008 (one shared instance)
-    assert one.wake is None  # a task awaits one sleep at a time
     one.wake = ticks_add(ticks(), t) if t > 0 else True
     return one
 
@@ -397,20 +398,24 @@ def run_until_complete(main_task=None):
     ends = (CancelledError, Exception)
     unreported = (CancelledError, StopIteration)  # endings that are never "not retrieved"
     polled = False  # I/O was polled since the last round-robin step
+    # Constants read at every pass, as locals: a global is a dict lookup at each use
+    now_ms, diff, due, queued, idle = ticks, ticks_diff, _due, _Q, _idle_poller
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
         # (_due()'s own test first: the call is made only when a timer is due)
         n = _timers.peek()
         if n is not None:
-            now = ticks()
-            if ticks_diff(n.ph_key, now) <= 0:
-                _due(now)
+            now = now_ms()
+            dt = diff(n.ph_key, now)
+            if dt <= 0:
+                due(now)
         if _lp is not None:
             _lp.admit()
         # Expedited tasks pending after a poll run before the next one: a poll finds nothing
         # new that would run ahead of them.
-        if _io is not None and _io.active:
+        io = _io is not None and _io.active
+        if io:
             if not polled:
                 _io.wait_io_event(0 if (_ready or _urgent) else _idle_ms())
                 polled = True
@@ -424,22 +429,25 @@ def run_until_complete(main_task=None):
             t = _ready.popleft()
             hurried = polled = False
         else:
-            if (
-                _timers.peek() is None
-                and (_io is None or not _io.active)
-                and (_lp is None or _lp.heap.peek() is None)
-            ):
-                # Nothing queued, sleeping or waiting on I/O
-                cur_task = None
-                if not main_task or not main_task.state:
-                    return  # main_task (if any) has ended
-                # Nothing could wake the scheduler, but it may not exit either: keep
-                # running (as the built-in asyncio does) so a debugger can look in.
-                _idle_wait(3)
-            elif _io is None or not _io.active:
-                dt = _idle_ms()
-                if dt > 0:
-                    _idle_wait(dt)
+            if not io:
+                # Nothing to run, and no stream to poll (that poll would have waited)
+                if n is not None and _lp is None:
+                    # Every task asleep: block until the first timer, which was not due above
+                    # (else it would be queued now), so dt > 0. The usual idle path, kept short.
+                    for _ in idle.ipoll(dt):
+                        pass
+                elif n is None and (_lp is None or _lp.heap.peek() is None):
+                    # Nothing queued, sleeping or waiting on I/O
+                    cur_task = None
+                    if not main_task or not main_task.state:
+                        return  # main_task (if any) has ended
+                    # Nothing could wake the scheduler, but it may not exit either: keep
+                    # running (as the built-in asyncio does) so a debugger can look in.
+                    _idle_wait(3)
+                else:
+                    dt = _idle_ms()
+                    if dt > 0:
+                        _idle_wait(dt)
             continue
 
         # One step; whatever the task awaits next queues it again
@@ -448,7 +456,7 @@ def run_until_complete(main_task=None):
             exc = t.data
             if not exc:
                 r = t.coro.send(None)
-                if r is not _Q:
+                if r is not queued:
                     # A 2019-style coroutine (bare yield, yield <ms>, ...)
                     from .legacy import yielded
 

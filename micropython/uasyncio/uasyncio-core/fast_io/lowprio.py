@@ -56,9 +56,8 @@ class _After(core._Pause):
 
 
 # Low-priority sleep: wake no sooner than ms from now, and only when the scheduler is idle (or
-# the task is overdue by more than max_overdue_ms).
+# the task is overdue by more than max_overdue_ms). One never awaited is overwritten by the next.
 def after_ms(t, sgen=_After()):  # noqa: B008 (one shared instance)
-    assert sgen.wake is None
     sgen.wake = ticks_add(ticks(), max(0, t))
     return sgen
 
