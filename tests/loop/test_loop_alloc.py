@@ -325,6 +325,96 @@ asyncio.run(main())
     assert out.strip() == "3"
 
 
+WAIT_FOR_LOCKED = """
+import asyncio
+import micropython
+
+# Set with the heap locked: names that exist already (a new one, or a list that grows, would
+# allocate). A value returned with the heap locked is lost (the firmware cannot make its
+# StopIteration), so the outcome is told by the steps taken.
+inner = quick_end = slow_end = quick_out = slow_out = None
+
+async def slow():
+    global inner
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError as e:
+        inner = e
+        raise
+
+async def quick():
+    global quick_end
+    await asyncio.sleep_ms(10)
+    quick_end = True
+
+async def waiting_quick():
+    global quick_out
+    await asyncio.wait_for_ms(quick(), 20)
+    quick_out = "in time"
+
+async def waiting_slow():
+    global slow_out
+    try:
+        await asyncio.wait_for_ms(slow(), 20)
+    except asyncio.TimeoutError as e:
+        slow_out = e
+
+async def main():
+    tasks = [asyncio.create_task(waiting_quick()), asyncio.create_task(waiting_slow())]
+    await asyncio.sleep_ms(5)  # wait_for has made its tasks, which wait now
+    micropython.heap_lock()
+    try:
+        await asyncio.sleep_ms(60)  # quick ends, then the timeout of slow comes
+    finally:
+        micropython.heap_unlock()
+    print(quick_end, quick_out, type(inner).__name__, type(slow_out).__name__)
+    print([t.done() for t in tasks])
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["today", "legacy_timeouts"])
+@pytest.mark.parametrize("prelude", ["", PURE_PYTHON_PRELUDE], ids=["c_queue", "python_queue"])
+def test_wait_for_ends_and_times_out_with_the_heap_locked(board, prelude, legacy):
+    # wait_for makes what its timeout throws and raises when it starts: with the heap locked,
+    # its awaitable ends in time, or is timed out, and the loop goes on. With 2019's timeouts
+    # the coroutine gets the TimeoutError (a CancelledError then).
+    switch = "import fast_io\nfast_io.legacy_timeouts(%s)\n" % legacy
+    out = board.output(prelude + switch + WAIT_FOR_LOCKED, loop=None if prelude else "fast_io")
+    inner = "TimeoutError" if legacy else "CancelledError"
+    assert out.splitlines() == [f"True in time {inner} TimeoutError", "[True, True]"]
+
+
+def test_failure_reported_with_the_heap_locked(board, loop):
+    # A task fails with the heap locked and nobody awaits it: the report goes to the exception
+    # handler (its context made beforehand, as on the built-in) and the loop goes on.
+    out = board.run(
+        """
+import asyncio
+import micropython
+
+async def bad():
+    await asyncio.sleep_ms(1)
+    raise ValueError("bad")
+
+async def main():
+    asyncio.create_task(bad())
+    micropython.heap_lock()
+    try:
+        await asyncio.sleep_ms(20)
+    finally:
+        micropython.heap_unlock()
+    print("done")
+
+asyncio.run(main())
+""",
+        loop=loop,
+    )
+    assert out.stdout == "done\n"
+    assert out.stderr.startswith("Task exception wasn't retrieved\n")
+
+
 def test_streams_not_waited_on_leave_the_poller(board):
     # 40 streams waited on once each, then one stream waited on while the loop polls on: the
     # poller soon holds the waited stream alone (the idle ones are parked after one to two

@@ -314,51 +314,6 @@ asyncio.run(main())
     assert board.output(code, loop=loop) == expected[loop]
 
 
-HEAP_LOCKED = """
-import asyncio
-import micropython
-
-asyncio.legacy_timeouts(True)
-inner = caller = None
-
-async def slow():
-    global inner
-    try:
-        await asyncio.sleep(10)
-    except asyncio.TimeoutError as e:
-        inner = e
-        return "value"
-
-async def waiting():
-    global caller
-    try:
-        await asyncio.wait_for_ms(slow(), 20)
-    except asyncio.TimeoutError as e:
-        caller = e
-
-async def main():
-    t = asyncio.create_task(waiting())
-    await asyncio.sleep_ms(5)  # wait_for has made its tasks, which wait now
-    micropython.heap_lock()
-    try:
-        await asyncio.sleep_ms(60)  # the timeout comes meanwhile
-    finally:
-        micropython.heap_unlock()
-    print(type(inner).__name__, type(caller).__name__, t.done())
-
-asyncio.run(main())
-"""
-
-
-@pytest.mark.parametrize("prelude", ["", PURE_PYTHON_PRELUDE], ids=["c_queue", "python_queue"])
-def test_first_timeout_with_the_heap_locked(board, prelude):
-    # A first timeout in 2019 mode allocates nothing: its TimeoutError was made with the
-    # wait_for (an allocation with the heap locked would end a task with MemoryError).
-    loop = None if prelude else "fast_io"
-    out = board.output(prelude + HEAP_LOCKED, loop=loop)
-    assert out == "TimeoutError TimeoutError True\n"
-
-
 def test_repeated_timeouts_keep_no_memory(board):
     # Each timeout has its own TimeoutError: a shared one would keep a growing traceback (that
     # of an instance of a Python exception class cannot be reset).

@@ -496,9 +496,9 @@ def run_until_complete(main_task=None):
             if st is None:
                 # The second visit of a failed task that nobody claimed: report it.
                 t.data = exc
-                Loop.call_exception_handler(
-                    {"message": "Task exception wasn't retrieved", "exception": exc, "future": t}
-                )
+                _report["exception"] = exc
+                _report["future"] = t
+                Loop.call_exception_handler(_report)
             elif st:
                 claimed = main
                 if st is True:
@@ -564,6 +564,10 @@ def run(coro):
 
 
 cur_task = None
+
+# The context of a failed task nobody awaits, made once (as on the built-in): it is reported
+# with the heap locked too (a dict made then would end the loop with MemoryError).
+_report = {"message": "Task exception wasn't retrieved", "exception": None, "future": None}
 
 
 class Loop:

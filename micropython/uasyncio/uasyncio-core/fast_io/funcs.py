@@ -52,17 +52,10 @@ def _hurry(t):
     return found
 
 
-# Thrown into wait_for's task when aw ends before the timeout (aw holds the outcome). The class
-# is thrown, so each wake-up gets a new instance: a shared one would keep a traceback that
-# grows at each use (that of an instance of a Python exception class cannot be reset).
-class _Ended(core.CancelledError):
-    pass
-
-
 def _stop(t, er):
-    # Cancel task t; when er is a 2019 TimeoutError, the task that gets the CancelledError (the
-    # innermost one t awaits) gets er instead, as in 2019.
-    if t.cancel() and isinstance(er, core.TimeoutError):
+    # Cancel task t: the task that gets the exception (the innermost one t awaits) gets er, an
+    # instance made beforehand (a timeout allocates nothing) or one passed on from outside.
+    if t.cancel():
         while isinstance(t.data, core.Task):
             t = t.data
         t.data = er
@@ -77,16 +70,16 @@ def _outcome(aw):
 
 
 async def _watch(waiter, aw):
-    # Runs beside wait_for's task: when aw ends first, it cuts the deadline short.
+    # Runs beside wait_for's task: when aw ends first, it wakes wait_for from its deadline
+    # sleep, ahead of the round-robin tasks (as a timeout would).
     try:
         await aw
     except BaseException:
         pass  # the outcome stays in aw, where wait_for_ms reads it
-    if waiter.data is None or waiter.data is core._Deadline:
-        if waiter.cancel():
-            # Marks the wake-up as "aw ended"; an outside cancel() afterwards puts a plain
-            # CancelledError in its place.
-            waiter.data = _Ended
+    if waiter.data is core._Deadline:
+        core._Deadline.remove(waiter)
+        waiter.data = None
+        core._expedite(waiter)
 
 
 async def wait_for_ms(aw, timeout):
@@ -94,14 +87,14 @@ async def wait_for_ms(aw, timeout):
     if timeout is None:
         return await aw
     watcher = core.create_task(_watch(core.cur_task, aw))
-    er = core.TimeoutError
-    if issubclass(er, core.CancelledError):
-        # 2019's timeouts (legacy.legacy_timeouts()): the TimeoutError thrown into aw and raised
-        # here, and the queue this task joins to await the watcher, made now, so that a timeout
-        # allocates nothing. One shared instance would not do: the traceback of an instance of
-        # a Python exception class cannot be reset, it would grow at each timeout.
-        er = er()
-        watcher.state = core.TaskQueue()
+    # Made now, so that a timeout allocates nothing (with the heap locked too): the exception
+    # raised here, the one thrown into aw (a CancelledError; 2019's timeouts,
+    # legacy.legacy_timeouts(), throw the TimeoutError itself), and the queue this task joins
+    # to await the watcher. Shared instances would not do: the traceback of an instance of a
+    # Python exception class cannot be reset, it would grow at each timeout.
+    er = core.TimeoutError()
+    thrown = er if isinstance(er, core.CancelledError) else core.CancelledError()
+    watcher.state = core.TaskQueue()
     try:
         # A deadline sleep: at the timeout this task runs ahead of the round-robin tasks.
         await _deadline_ms(timeout)
@@ -111,22 +104,23 @@ async def wait_for_ms(aw, timeout):
             await _deadline_ms(0)
             if not aw.state:
                 # aw ended in that step, before its watcher could say so: its outcome counts.
-                # This task waits on the watcher, which then ends without cancelling it.
+                # This task waits on the watcher, which then ends without waking it.
                 await watcher
-                return _outcome(aw)
-    except core.CancelledError as er:
-        if not isinstance(er, _Ended):
-            # wait_for itself was cancelled (or timed out, by an outer wait_for or a
-            # Gatherable: a 2019 TimeoutError goes on): aw goes with it (directly too, as the
-            # watcher may not have started: then it would never reach aw)
-            _stop(watcher, er)
-            _stop(aw, er)
-            raise er
-        return _outcome(aw)
-    # Timed out: stop aw, wait until it has unwound, then report the timeout.
-    _stop(watcher, er)
-    await watcher
-    raise er
+    except core.CancelledError as e:
+        # wait_for itself was cancelled (or timed out, by an outer wait_for or a Gatherable: a
+        # 2019 TimeoutError goes on): aw goes with it (directly too, as the watcher may not
+        # have started: then it would never reach aw)
+        _stop(watcher, e)
+        _stop(aw, e)
+        raise e
+    if watcher.state:
+        # Timed out: the watcher has not seen aw end (aw still runs, or it ended at the deadline
+        # but its watcher had no turn since, as on the built-in). Stop aw, wait until it has
+        # unwound, then report the timeout.
+        _stop(watcher, thrown)
+        await watcher
+        raise er
+    return _outcome(aw)  # aw ended first
 
 
 # async

@@ -17,7 +17,10 @@ class Node:
 
 class Heap:
     def __init__(self):
+        # The nodes in a[:n]. The list keeps its length: one that shrinks on pop() reallocates,
+        # which fails with the heap locked.
         self.a = []
+        self.n = 0
         self.seq = 0
 
     def _lt(self, x, y):
@@ -39,7 +42,7 @@ class Heap:
 
     def _down(self, i):
         a = self.a
-        size = len(a)
+        size = self.n
         n = a[i]
         while True:
             c = 2 * i + 1
@@ -56,14 +59,19 @@ class Heap:
         n.idx = i
 
     def peek(self):
-        return self.a[0] if self.a else None
+        return self.a[0] if self.n else None
 
     def push(self, n, key):
         n.ph_key = key
         self.seq += 1
         n.seq = self.seq
-        self.a.append(n)
-        self._up(len(self.a) - 1)
+        i = self.n
+        if i < len(self.a):
+            self.a[i] = n
+        else:
+            self.a.append(n)
+        self.n = i + 1
+        self._up(i)
 
     def pop(self):
         n = self.a[0]
@@ -73,7 +81,9 @@ class Heap:
     def remove(self, n):
         a = self.a
         i = n.idx
-        last = a.pop()
+        self.n -= 1
+        last = a[self.n]
+        a[self.n] = None
         n.idx = -1
         if last is not n:
             a[i] = last
