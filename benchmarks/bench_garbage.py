@@ -1,7 +1,8 @@
 # Heap garbage per operation, measured with the collector off (gc.disable() and gc.mem_alloc()
 # deltas over many operations, after a warm-up), then runs with the heap locked
 # (micropython.heap_lock()) doing steps, timed sleeps, Event, Lock, ThreadSafeFlag and I/O
-# waits: each prints 1 when it completed, 0 when something needed the heap.
+# waits, and a wait_for timing out: each prints 1 when it completed, 0 when something needed
+# the heap.
 #
 # Every operation is awaited inline in a measuring loop, so the figures hold no allocation of
 # the benchmark's own (a helper coroutine would cost a generator per call). "--quick" (the
@@ -177,6 +178,28 @@ async def create_cancels(begin, end):
     return end()
 
 
+timed_out = [0]
+
+
+async def time_out():
+    try:
+        await asyncio.wait_for_ms(sleeper(), 5)
+    except asyncio.TimeoutError:
+        timed_out[0] = 1
+
+
+async def locked_timeout(begin, end):
+    # A wait_for started before the lock, timed out with the heap locked
+    t = asyncio.create_task(time_out())
+    await asyncio.sleep_ms(1)  # wait_for has started
+    begin()
+    try:
+        while not t.done():
+            await asyncio.sleep_ms(1)
+    finally:
+        end()
+
+
 MEASURED = (
     ("step", steps),
     ("timed_wake", timed_wakes),
@@ -215,3 +238,7 @@ except MemoryError:
     done = 0
 unlock_heap()
 print("RESULT heap_locked_io_waits_completed %d of 1" % done)
+
+asyncio.run(locked_timeout(lock_heap, unlock_heap))
+unlock_heap()
+print("RESULT heap_locked_timeouts_completed %d of 1" % timed_out[0])
