@@ -141,3 +141,52 @@ asyncio.run(main())
         loop="fast_io",
     )
     assert out.splitlines() == ["b'23456ab\\n'", "5 b'hello'", "2 b'xy'", "b'z' b''"]
+
+
+def test_cancelled_wait_for_leaves_the_next_one_alone(board):
+    # wait_for is cancelled while its awaitable takes 50 ms to unwind; the task then starts
+    # another wait_for. When the first awaitable has unwound, the next wait_for still times out
+    # at its own deadline. (The built-in's first wait_for then cancels the second one, which
+    # raises CancelledError; fast_io's timed it out at once.)
+    out = board.output(
+        """
+import asyncio
+import time
+
+async def stubborn():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        await asyncio.sleep_ms(50)  # a slow clean-up
+        print("stubborn unwound")
+        raise
+
+async def nap():
+    await asyncio.sleep_ms(300)
+
+async def waiter():
+    try:
+        await asyncio.wait_for_ms(stubborn(), 1000)
+    except asyncio.CancelledError:
+        print("first cancelled")
+    t = time.ticks_ms()
+    try:
+        await asyncio.wait_for_ms(nap(), 200)
+    except asyncio.TimeoutError:
+        print("second timed out after", time.ticks_diff(time.ticks_ms(), t) >= 200)
+
+async def main():
+    t = asyncio.create_task(waiter())
+    await asyncio.sleep_ms(10)
+    t.cancel()
+    await asyncio.sleep_ms(500)
+
+asyncio.run(main())
+""",
+        loop="fast_io",
+    )
+    assert out.splitlines() == [
+        "first cancelled",
+        "stubborn unwound",
+        "second timed out after True",
+    ]

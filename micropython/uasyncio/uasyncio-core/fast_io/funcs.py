@@ -76,7 +76,9 @@ async def _watch(waiter, aw):
         await aw
     except BaseException:
         pass  # the outcome stays in aw, where wait_for_ms reads it
-    if waiter.data is core._Deadline:
+    # (A watcher let go, its state cleared, is no longer awaited: waiter may be in a later
+    # wait_for's deadline sleep, which is none of its business.)
+    if waiter.data is core._Deadline and core.cur_task.state:
         core._Deadline.remove(waiter)
         waiter.data = None
         core._expedite(waiter)
@@ -112,6 +114,7 @@ async def wait_for_ms(aw, timeout):
         # have started: then it would never reach aw)
         _stop(watcher, e)
         _stop(aw, e)
+        watcher.state = False  # let go: when aw has unwound, it must not wake this task
         raise e
     if watcher.state:
         # Timed out: the watcher has not seen aw end (aw still runs, or it ended at the deadline
