@@ -915,6 +915,38 @@ PROGRAMS = [
         """,
     ),
     program(
+        "forty_waiters_woken_at_once_with_the_heap_locked",
+        """
+        import asyncio
+        import micropython
+
+        ev = asyncio.Event()
+        woken = 0
+
+        async def waiter():
+            global woken
+            await ev.wait()
+            woken += 1
+
+        async def main():
+            for _ in range(40):
+                asyncio.create_task(waiter())
+                await asyncio.sleep_ms(0)  # it runs and waits before the next one is made
+            micropython.heap_lock()
+            try:
+                ev.set()  # all 40 ready at once
+                await asyncio.sleep_ms(5)
+            finally:
+                micropython.heap_unlock()
+            print("woken", woken)
+
+        asyncio.run(main())
+        """,
+        """
+        woken 40
+        """,
+    ),
+    program(
         "ten_thousand_tasks_created_and_cancelled_leak_nothing",
         """
         import asyncio

@@ -65,11 +65,18 @@ _stop_true = StopIteration(True)
 # Round-robin ring
 
 
-def _bigger(q, t):
-    # The full queue q doubled (only as the number of tasks in it grows), then t queued.
-    new = deque((), 2 * len(q), 1)
+def _resized(q, size):
+    # A new ring of size slots (at least twice as many as q's tasks) with q's tasks, in order
+    new = deque((), max(size, 2 * len(q)), 1)
     while q:
         new.append(q.popleft())
+    return new
+
+
+def _bigger(q, t):
+    # The full queue q doubled, then t queued. create_task() keeps room in the rings for every
+    # task; this is for one beyond it (an ended task run once more to report its failure).
+    new = _resized(q, 0)
     new.append(t)
     return new
 
@@ -376,10 +383,17 @@ def _as_task(aw):
 
 
 def create_task(coro, name=None):
+    global _ready, _urgent, _room
     if not hasattr(coro, "send"):
         raise TypeError("coroutine expected")
     t = Task(coro, name)
     _tasks.add(t)
+    if len(_tasks) > _room:
+        # Room in both rings for every task, made with the task (which allocates anyway): then
+        # waking many tasks at once grows no ring, which would fail with the heap locked.
+        _room *= 2
+        _ready = _resized(_ready, _room)
+        _urgent = _resized(_urgent, _room)
     _schedule(t)
     return t
 
@@ -615,9 +629,10 @@ def current_task():
 
 
 def _new_queues():
-    global _ready, _urgent, _timers, _tasks, _io, _lp, _io_priority
-    _ready = deque((), 16, 1)
-    _urgent = deque((), 8, 1)
+    global _ready, _urgent, _room, _timers, _tasks, _io, _lp, _io_priority
+    _room = 8  # Slots in each ring, kept above the number of tasks by create_task()
+    _ready = deque((), _room, 1)
+    _urgent = deque((), _room, 1)
     _timers = _Heap()
     _tasks = set()
     _io = None  # The IOQueue, made when a task first waits on I/O (see _io_queue())
