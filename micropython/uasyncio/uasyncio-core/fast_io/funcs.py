@@ -76,7 +76,7 @@ async def _watch(waiter, aw):
         await aw
     except BaseException:
         pass  # the outcome stays in aw, where wait_for_ms reads it
-    # (A watcher let go, its state cleared, is no longer awaited: waiter may be in a later
+    # (A watcher let go, its state cleared, has nothing left to do: waiter may be in a later
     # wait_for's deadline sleep, which is none of its business.)
     if waiter.data is core._Deadline and core.cur_task.state:
         core._Deadline.remove(waiter)
@@ -106,8 +106,7 @@ async def wait_for_ms(aw, timeout):
             await _deadline_ms(0)
             if not aw.state:
                 # aw ended in that step, before its watcher could say so: its outcome counts.
-                # This task waits on the watcher, which then ends without waking it.
-                await watcher
+                watcher.state = False  # let go: it must not wake this task later
     except core.CancelledError as e:
         # wait_for itself was cancelled (or timed out, by an outer wait_for or a Gatherable: a
         # 2019 TimeoutError goes on): aw goes with it (directly too, as the watcher may not
