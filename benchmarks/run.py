@@ -15,7 +15,7 @@ loop named in the metric; they are shown as printed.
 
 A bench whose source has a line ``ROUNDS = <n>`` runs n times on each loop, the loops taking
 turns, so a burst of load on the host falls on both alike; each figure is then the median of
-its n values. The loop that goes first changes from round to round (built-in, fast_io; fast_io,
+its n values, and the ratio the median of the n rounds' own ratios. The loop that goes first changes from round to round (built-in, fast_io; fast_io,
 built-in; ...): the second process of a pair measures a few per cent slower at idle, so an even
 n gives each loop that place equally often.
 """
@@ -66,6 +66,7 @@ def run_bench(board, path):
                 print(f"{path.name} failed on {loop}:\n{proc.stdout}{proc.stderr}")
                 return False
             runs[loop].append(results(proc.stdout))
+    ratios = paired_ratios(runs["asyncio"], runs["fast_io"])
     runs = {loop: median(r) for loop, r in runs.items()}
     print(
         f"\n{path.stem}"
@@ -74,9 +75,24 @@ def run_bench(board, path):
     print(f"  {'metric':40} {'built-in':>12} {'fast_io':>12} {'ratio':>7}  unit")
     for metric, (base, unit) in runs["asyncio"].items():
         fast = runs["fast_io"].get(metric, (float("nan"), unit))[0]
-        ratio = fast / base if base else float("nan")
+        ratio = ratios.get(metric, float("nan"))
         print(f"  {metric:40} {fmt(base):>12} {fmt(fast):>12} {ratio:7.2f}  {unit}")
     return True
+
+
+def paired_ratios(base_rounds, fast_rounds):
+    # Each metric's ratio: the median of the rounds' own ratios (each round's two runs ran
+    # back to back, so a slow drift of the host cancels out in each ratio)
+    out = {}
+    for metric in base_rounds[0]:
+        each = [
+            f[metric][0] / b[metric][0]
+            for b, f in zip(base_rounds, fast_rounds, strict=True)
+            if metric in b and metric in f and b[metric][0]
+        ]
+        if each:
+            out[metric] = statistics.median(each)
+    return out
 
 
 def main(names):
