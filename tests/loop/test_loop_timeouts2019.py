@@ -314,76 +314,52 @@ asyncio.run(main())
     assert board.output(code, loop=loop) == expected[loop]
 
 
-def test_repeated_timeouts_keep_no_memory(board):
-    # Each timeout has its own TimeoutError: a shared one would keep a growing traceback (that
+@pytest.mark.parametrize("ending", ["timeout", "in_time"])
+@pytest.mark.parametrize("legacy", [False, True])
+def test_repeated_wait_for_keeps_no_memory(board, legacy, ending):
+    # Each wait_for makes its own exceptions when it starts, and an awaitable ending in time
+    # wakes it with none: shared instances would keep a traceback growing at each call (that
     # of an instance of a Python exception class cannot be reset).
     out = board.output(
         """
 import asyncio
 import gc
 
-asyncio.legacy_timeouts(True)
-
-async def slow():
-    try:
-        await asyncio.sleep(10)
-    except asyncio.TimeoutError:
-        raise
-
-async def timeouts(n):
-    for _ in range(n):
-        try:
-            await asyncio.wait_for_ms(slow(), 1)
-        except asyncio.TimeoutError:
-            pass
-
-async def main():
-    await timeouts(20)
-    gc.collect()
-    before = gc.mem_alloc()
-    await timeouts(200)
-    gc.collect()
-    # 200 tracebacks kept would be 200 x 3 frames x 24 bytes and more
-    print(gc.mem_alloc() - before < 1024)
-
-asyncio.run(main())
-""",
-        loop="fast_io",
-    )
-    assert out == "True\n"
-
-
-@pytest.mark.parametrize("legacy", [False, True])
-def test_wait_for_ended_early_keeps_no_memory(board, legacy):
-    # An awaitable that ends before its timeout wakes wait_for with a CancelledError of its
-    # own each time: a shared instance would keep a traceback growing at each call.
-    out = board.output(
-        """
-import asyncio
-import gc
-
 asyncio.legacy_timeouts(%s)
+IN_TIME = %s
 
 async def quick():
     await asyncio.sleep_ms(0)
     return 1
 
+async def slow():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:  # (2019's TimeoutError is one too)
+        raise
+
 async def calls(n):
     for _ in range(n):
-        assert await asyncio.wait_for_ms(quick(), 1000) == 1
+        if IN_TIME:
+            assert await asyncio.wait_for_ms(quick(), 1000) == 1
+        else:
+            try:
+                await asyncio.wait_for_ms(slow(), 1)
+            except asyncio.TimeoutError:
+                pass
 
 async def main():
     await calls(20)
     gc.collect()
     before = gc.mem_alloc()
-    await calls(500)
+    await calls(500 if IN_TIME else 200)
     gc.collect()
-    # 500 frames kept would be 500 x 24 bytes
+    # Kept tracebacks would be 24 bytes a frame and call at least
     print(gc.mem_alloc() - before < 1024)
 
 asyncio.run(main())
 """
-        % legacy,
+        % (legacy, ending == "in_time"),
         loop="fast_io",
     )
     assert out == "True\n"
