@@ -413,7 +413,7 @@ def run_until_complete(main_task=None):
     unreported = (CancelledError, StopIteration)  # endings that are never "not retrieved"
     polled = False  # I/O was polled since the last round-robin step
     # Constants read at every pass, as locals: a global is a dict lookup at each use
-    now_ms, diff, due, queued, idle = ticks, ticks_diff, _due, _Q, _idle_poller
+    now_ms, diff, due, queued = ticks, ticks_diff, _due, _Q
     while True:
         # Wake the due timers (and low-priority tasks), then poll I/O: at most once between
         # two round-robin steps, so an always-ready device cannot starve the others.
@@ -448,8 +448,7 @@ def run_until_complete(main_task=None):
                 if n is not None and _lp is None:
                     # Every task asleep: block until the first timer, which was not due above
                     # (else it would be queued now), so dt > 0. The usual idle path, kept short.
-                    for _ in idle.ipoll(dt):
-                        pass
+                    _idle_wait(dt)
                 elif n is None and (_lp is None or _lp.heap.peek() is None):
                     # Nothing queued, sleeping or waiting on I/O
                     cur_task = None
